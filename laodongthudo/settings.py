@@ -1,0 +1,52 @@
+"""Scrapy settings. Politeness defaults are for the live site; tests and benchmarks override them."""
+
+import os
+
+BOT_NAME = "laodongthudo"
+SPIDER_MODULES = ["laodongthudo.spiders"]
+NEWSPIDER_MODULE = "laodongthudo.spiders"
+
+# The site root: the live site, or a replica (`python -m laodongthudo.replica`).
+LDTD_BASE_URL = os.environ.get("LDTD_BASE_URL", "https://laodongthudo.vn")
+# Where rows go: SQLite by default, PostgreSQL in production (postgresql+psycopg://...).
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///laodongthudo.db")
+
+# Politeness: obey robots.txt, one request at a time per domain, adaptive delay, identify ourselves.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "laodongthudo-crawler/0.1 (+https://github.com/laodongthudo-crawler/laodongthudo)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+# Scrapy's own retry: 5xx, 429 and timeouts.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Non-200 answers reach the spider so that it can count them by reason.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+
+ITEM_PIPELINES = {
+    "pipelines.strip_related.StripRelatedPipeline": 100,
+    "pipelines.normalize_text.NormalizeTextPipeline": 200,
+    "pipelines.dates.DatesPipeline": 300,
+    "pipelines.entities.EntitiesPipeline": 400,
+    "pipelines.validate.ValidatePipeline": 500,
+    "pipelines.fingerprint.FingerprintPipeline": 600,
+    "pipelines.store.StorePipeline": 900,
+}
+
+# Rows are written in batches of this many items, off the reactor thread.
+STORE_BATCH_SIZE = 50
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
