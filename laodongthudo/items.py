@@ -53,6 +53,7 @@ class Article:
     content_hash: str | None = None
     # Parser hand-over, consumed by the pipelines and not stored.
     layout: str | None = None  # name of the layout parser that read the page
+    section_path: str | None = None  # path of the breadcrumb's section link, e.g. "/cong-doan/hoat-dong"
     date_texts: list[str] = field(default_factory=list)  # publication-date strings, most trusted first
 
 

@@ -1,0 +1,68 @@
+"""Page metadata in `<head>`: the fallback for any field a layout misses (site-notes, "Article pages")."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from parsel import Selector
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    description: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    published: list[str] = field(default_factory=list)  # ISO strings: article:published_time, JSON-LD
+
+
+def _meta(page: Selector, *names: str) -> str | None:
+    for name in names:
+        value = page.css(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)').get()
+        if value and value.strip():
+            return value
+    return None
+
+
+def _json_ld_articles(page: Selector) -> list[dict]:
+    found: list[dict] = []
+    for raw in page.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue  # broken JSON-LD is common; the other sources still count
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            node = stack.pop(0)
+            if not isinstance(node, dict):
+                continue
+            stack.extend(node.get("@graph", []))
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(k in ("NewsArticle", "Article", "ReportageNewsArticle") for k in kinds):
+                found.append(node)
+    return found
+
+
+def read_metadata(page: Selector) -> PageMetadata:
+    articles = _json_ld_articles(page)
+    keywords = _meta(page, "news_keywords", "keywords") or ""
+    published = [
+        value
+        for value in (
+            _meta(page, "article:published_time"),
+            *(a.get("datePublished") for a in articles),
+            page.css('[itemprop="datePublished"]::attr(content)').get(),
+        )
+        if isinstance(value, str) and value.strip()
+    ]
+    return PageMetadata(
+        title=_meta(page, "og:title")
+        or next((a.get("headline") for a in articles if a.get("headline")), None)
+        or page.css("title::text").get(),
+        description=_meta(page, "og:description", "description"),
+        keywords=[k for k in keywords.split(",") if k.strip()],
+        canonical=page.css('link[rel="canonical"]::attr(href)').get() or _meta(page, "og:url"),
+        published=published,
+    )

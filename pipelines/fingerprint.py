@@ -1,0 +1,25 @@
+"""`content_hash`: what changes when the article's content changes, and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+# Fetch times and the hash itself are not content.
+HASHED_FIELDS = ("kicker", "title", "sapo", "body", "author", "published_at", "tags", "images", "related")
+
+
+def content_hash(item: Any) -> str:
+    adapter = ItemAdapter(item)
+    content = {name: adapter.get(name) for name in HASHED_FIELDS}
+    encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+class FingerprintPipeline:
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        ItemAdapter(item)["content_hash"] = content_hash(item)
+        return item
