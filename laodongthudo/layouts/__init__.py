@@ -31,8 +31,8 @@ def choose_layout(page: Selector) -> ArticleLayout | None:
 
 def _breadcrumb_path(page: Selector, layout: ArticleLayout) -> str | None:
     """The path of the breadcrumb's deepest link: the section the article belongs to."""
-    paths = [urlsplit(href).path.rstrip("/") for href in page.css(f"{layout.breadcrumb}").xpath("@href").getall()]
-    paths = [p for p in paths if p]
+    hrefs = first_match(page, layout.breadcrumb).xpath("@href").getall()
+    paths = [p for p in (urlsplit(href).path.rstrip("/") for href in hrefs) if p]
     return paths[-1] if paths else None
 
 
