@@ -10,7 +10,9 @@ CANONICAL_ROOT = "https://laodongthudo.vn"
 # `/<slug>-<numeric id>.html`; the id is the stable article id.
 ARTICLE_PATH = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<id>\d+)\.html$")
 # Pages that are not ordinary articles: emagazines (`.media`), video and photo pages.
-NON_ARTICLE_PATH = re.compile(r"(\.media$)|^/(video|videos|photo|anh|emagazine|infographic|podcast|multimedia)(/|$)")
+NON_ARTICLE_PATH = re.compile(
+    r"(\.media$)|^/(video|videos|photo|anh|emagazine|infographic|podcast|multimedia)(/|$)"
+)
 SECTION_PAGE = re.compile(r"/p(?P<page>\d+)$")
 
 
@@ -35,9 +37,10 @@ def canonical_url(url: str) -> str:
 
 
 def same_site(url: str, base_url: str) -> bool:
-    """True when `url` is on the configured site's host (not a look-alike, not another site)."""
-    host, base_host = urlsplit(url).hostname or "", urlsplit(base_url).hostname or ""
-    return host == base_host or host == "www." + base_host or "www." + host == base_host
+    """True for the configured site's host or the site's own canonical host; never for a look-alike."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    own = {(urlsplit(root).hostname or "").removeprefix("www.") for root in (base_url, CANONICAL_ROOT)}
+    return host in own
 
 
 def on_base(url: str, base_url: str) -> str:
