@@ -12,7 +12,8 @@ import unicodedata
 
 # Non-breaking, zero-width and other odd spaces the CMS leaves in text.
 _ODD_SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " "
+    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+    " ",
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _WS = re.compile(r"\s+")
