@@ -30,6 +30,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# Retry-After on 429/503: wait as told (capped), then retry; give up after this many such answers.
+DOWNLOADER_MIDDLEWARES = {"laodongthudo.middlewares.RetryAfterMiddleware": 560}
+RETRY_AFTER_MAX_TIMES = 5
+RETRY_AFTER_MAX_DELAY = 600.0
+
 # Non-200 answers reach the spider so that it can count them by reason.
 HTTPERROR_ALLOWED_CODES = [404, 410]
 

@@ -1,0 +1,81 @@
+"""Downloader middleware that honours `Retry-After` (Scrapy's own retry ignores it).
+
+On a 429 or 503 carrying `Retry-After`, the domain's download slot is slowed to at least that delay, and the
+request is retried once the delay has passed; after `RETRY_AFTER_MAX_TIMES` such answers for one request it
+gives up and lets the response through (the spider counts it). Delays are capped by `RETRY_AFTER_MAX_DELAY`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` value (delta-seconds or HTTP-date); None if absent or unreadable."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    codes = (429, 503)
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_times = crawler.settings.getint("RETRY_AFTER_MAX_TIMES", 5)
+        self.max_delay = crawler.settings.getfloat("RETRY_AFTER_MAX_DELAY", 600.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
+        if response.status not in self.codes:
+            return response
+        delay = retry_after_seconds(response.headers.get("Retry-After"))
+        if delay is None:
+            return response  # no advice: Scrapy's RetryMiddleware handles it as a plain retryable code
+        stats = self.crawler.stats
+        tries = request.meta.get("retry_after_times", 0) + 1
+        if tries > self.max_times:
+            stats.inc_value("retry_after/gave_up")
+            logger.warning(
+                "Gave up on %s after %d answers %d with Retry-After", request.url, tries - 1, response.status
+            )
+            return response
+        delay = min(delay, self.max_delay)
+        self._slow_down(request, delay)
+        stats.inc_value("retry_after/retried")
+        logger.info("%d with Retry-After %.0fs for %s: waiting, then retrying", response.status, delay, request.url)
+        await asyncio.sleep(delay)
+        retry = request.replace(dont_filter=True)
+        retry.meta["retry_after_times"] = tries
+        return retry
+
+    def _slow_down(self, request: Request, delay: float) -> None:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None:
+            return
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
