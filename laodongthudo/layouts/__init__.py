@@ -63,6 +63,6 @@ def parse_article(html: str, url: str) -> Article:
         sapo=text_of(first_match(page, layout.sapo)) or meta.description,
         body_html=body_html,
         tags=first_match(page, layout.tags).xpath("string()").getall() or meta.keywords,
-        date_texts=([page_date] if page_date else []) + meta.published,
+        date_texts=list(dict.fromkeys(([page_date] if page_date else []) + meta.published)),
         layout=layout.name,
     )
