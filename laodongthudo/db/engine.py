@@ -1,0 +1,87 @@
+"""Engines and database URLs: which backends we support and how each is tuned."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, exc, make_url
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse a database URL; a bare `postgresql://` (or `postgres://`) gets the psycopg 3 driver we ship.
+
+    Raises ValueError, with the password masked, for an unparsable URL or an unsupported backend.
+    """
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise ValueError(f"not a database URL: {mask_url(url)!r}") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise ValueError(
+            f"unsupported database {parsed.get_backend_name()!r} in {mask_url(parsed)}:"
+            " use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host/dbname"
+        )
+    return parsed
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL for logs and messages, password replaced by ***; works even on unparsable strings."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return _PASSWORD_IN_URL.sub(r"\1***@", url)
+
+
+def _json_dumps(value: Any) -> str:
+    # Keep Vietnamese readable in SQLite's JSON text (the default escapes every accented letter).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for SQLite or PostgreSQL, tuned for the crawler's write pattern.
+
+    SQLite: foreign keys on (cascade deletes), WAL (readers do not block the crawler), a 30 s busy
+    timeout and write transactions that start with BEGIN IMMEDIATE, so two writers queue instead of
+    failing with "database is locked" when a read transaction tries to become a write one.
+    PostgreSQL: connections are pinged before use and time out after 10 s instead of hanging.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    connect_args = {"connect_timeout": 10, **kwargs.pop("connect_args", {})}
+    return create_engine(parsed, json_serializer=_json_dumps, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    memory = url.database in (None, "", ":memory:")
+    if not memory:
+        # A missing folder would fail with a bare "unable to open database file".
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
+    engine = create_engine(url, json_serializer=_json_dumps, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

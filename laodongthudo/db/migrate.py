@@ -1,0 +1,56 @@
+"""Schema migrations, run from code: crawls call `upgrade()` at start, nobody runs alembic by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Engine
+
+from .engine import make_engine
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _run(engine_or_url: Engine | str | URL, action: str, revision: str) -> None:
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
+    config = alembic_config()
+    try:
+        # One transaction for the whole run: a failed revision leaves the schema as it was, and on
+        # SQLite, BEGIN IMMEDIATE makes a second process wait for the first instead of racing it.
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, action)(config, revision)
+    finally:
+        if engine is not engine_or_url:
+            engine.dispose()
+
+
+def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> None:
+    """Bring the schema to `revision` (default: the newest); a no-op when it is already there."""
+    _run(engine_or_url, "upgrade", revision)
+
+
+def downgrade(engine_or_url: Engine | str | URL, revision: str) -> None:
+    """Take the schema back to `revision` ("base" drops every table)."""
+    _run(engine_or_url, "downgrade", revision)
