@@ -42,6 +42,7 @@ ITEM_PIPELINES = {
     "pipelines.strip_related.StripRelatedPipeline": 100,
     "pipelines.normalize_text.NormalizeTextPipeline": 200,
     "pipelines.dates.DatesPipeline": 300,
+    "pipelines.date_range.DateRangePipeline": 350,
     "pipelines.entities.EntitiesPipeline": 400,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.fingerprint.FingerprintPipeline": 600,

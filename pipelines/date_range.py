@@ -1,0 +1,21 @@
+"""Backfills store only the articles published inside the run's days (`-a since=... -a until=...`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from pipelines._drop import drop
+
+
+class DateRangePipeline:
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        plan = getattr(spider, "plan", None)  # a laodongthudo.crawlplan.CrawlPlan, when the run has one
+        if plan is None or not plan.bounded:
+            return item
+        adapter = ItemAdapter(item)
+        published = adapter.get("published_at")
+        if published is not None and not plan.in_range(published):
+            raise drop(spider, "out_of_range", adapter.get("url", "?"), f"published {published.date()}")
+        return item
