@@ -14,6 +14,8 @@ from laodongthudo.dates import event_date, published_at
 
 class DatesPipeline:
     def __init__(self, stats=None) -> None:
+        # From the crawler, not from `spider`: Scrapy 2.13+ no longer passes `spider` to a pipeline
+        # whose `process_item` does not require it, so spider.crawler.stats is out of reach there.
         self.stats = stats
 
     @classmethod
@@ -26,7 +28,8 @@ class DatesPipeline:
         if published is None:
             if self.stats is not None:
                 self.stats.inc_value("dropped/no_date")
-            raise DropItem(f"no_date: no publication date in {adapter.get('date_texts')!r} ({adapter.get('url')})")
+            texts = adapter.get("date_texts")
+            raise DropItem(f"no_date: {adapter.get('url', '?')} (no publication date in {texts!r})")
         adapter["published_at"] = published
         adapter["event_date"] = event_date(adapter.get("sapo"), published)
         return item
