@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,9 @@ from sqlalchemy import URL, Engine
 from .engine import make_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Alembic keeps its running context in module globals: one migration at a time per process.
+# (Processes exclude each other in the database: see migrations/env.py.)
+_process_lock = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -38,7 +42,7 @@ def _run(engine_or_url: Engine | str | URL, action: str, revision: str) -> None:
     try:
         # One transaction for the whole run: a failed revision leaves the schema as it was, and on
         # SQLite, BEGIN IMMEDIATE makes a second process wait for the first instead of racing it.
-        with engine.begin() as connection:
+        with _process_lock, engine.begin() as connection:
             config.attributes["connection"] = connection
             getattr(command, action)(config, revision)
     finally:

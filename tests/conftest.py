@@ -1,0 +1,153 @@
+"""Shared fixtures.
+
+Databases, all real:
+- `sqlite_url`: a SQLite file in the test's tmp_path.
+- `pg_server` (session): URL of a PostgreSQL maintenance database. `LDTD_TEST_PG_URL` if set (the role
+  needs CREATEDB), else a throwaway cluster started here from the server binaries (.ci/pg-install
+  installs them). Without binaries: skipped, or failed when the `CI` variable is set.
+- `pg_url` (session): an empty database on that server, dropped at the end.
+- `fresh_pg_url`: an empty database of its own for one test (CREATE DATABASE, ~0.1 s).
+- `db_url`: parametrised over sqlite and postgresql (marked `postgres`); empty for each test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import URL, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+PG_URL_ENV = "LDTD_TEST_PG_URL"
+
+
+def _pg_bindir() -> Path | None:
+    """The newest installed server's bin directory, else whatever `initdb` PATH has."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Cluster:
+    """A PostgreSQL cluster in a temporary directory; fast and unsafe (no fsync), for tests only."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="ldtd-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        self.port = 0
+        # initdb refuses to run as root: then the cluster belongs to the `postgres` system user.
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self.user:
+            command = ["runuser", "-u", self.user, "--", *command]
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                  "--no-locale", "--no-sync", "--no-instructions")  # fmt: skip
+        for attempt in range(3):  # the free port may be taken before the server binds it
+            self.port = _free_port()
+            options = (
+                f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            )
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+                          "-o", options, "start")  # fmt: skip
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise RuntimeError(f"PostgreSQL did not start:\n{self.log.read_text()[-2000:]}") from None
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def url(self) -> URL:
+        return URL.create("postgresql+psycopg", username="postgres", host="127.0.0.1", port=self.port,
+                          database="postgres")  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[URL]:
+    if os.environ.get(PG_URL_ENV):
+        url = make_url(os.environ[PG_URL_ENV])
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        yield url
+        return
+    bindir = _pg_bindir()
+    if bindir is None:
+        message = f"no PostgreSQL server binaries (run .ci/pg-install) and {PG_URL_ENV} is not set"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test PostgreSQL: {message}", pytrace=False)
+        pytest.skip(message)
+    cluster = _Cluster(bindir)
+    try:
+        cluster.start()
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@contextlib.contextmanager
+def _database(server: URL) -> Iterator[str]:
+    name = f"ldtd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:  # FORCE: a test may have left a connection open
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: URL) -> Iterator[str]:
+    with _database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_pg_url(pg_server: URL) -> Iterator[str]:
+    with _database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'laodongthudo.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "fresh_pg_url")
