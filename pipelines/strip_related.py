@@ -189,8 +189,12 @@ def _site_url(url: str) -> str | None:
     url = (url or "").strip()
     if not url or url.startswith(("#", "javascript:", "data:", "mailto:")):
         return None
-    absolute = urljoin(CANONICAL_ROOT + "/", url)
-    parts = urlsplit(absolute)
+    try:
+        absolute = urljoin(CANONICAL_ROOT + "/", url)
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises on a malformed port, like a malformed host above
+    except ValueError:  # "http://[::1", "http://x:port": a broken link is no link
+        return None
     if parts.scheme not in ("http", "https"):
         return None
     if parts.hostname in SITE_HOSTS:
@@ -369,9 +373,13 @@ def sanitise(html: str) -> str:
     ).strip()
 
 
+# Control characters are invalid in HTML and make lxml refuse the text it parsed itself.
+_CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], " ")
+
+
 def _parse(body_html: str):
     try:
-        return lxml.html.fragment_fromstring(body_html, create_parent="div")
+        return lxml.html.fragment_fromstring(body_html.translate(_CONTROL_CHARS), create_parent="div")
     except (etree.ParserError, ValueError):
         return None
 
