@@ -209,14 +209,16 @@ class Site:
             if sec == "thang-cong-nhan":  # Workers' Month is May
                 when = when.replace(month=rng.choice((4, 5, 5)), day=rng.randint(1, 28))
                 when = min(when, END)
-            when = when.replace(second=0, microsecond=0)
+            # Newsroom hours: 06:00-22:59.
+            when = when.replace(hour=rng.randint(6, 22), second=0, microsecond=0)
             generated.append(self._generated(sec, when, titles))
         n_other = max(40, self.n_articles // 4)
         recent = datetime(2023, 1, 1, tzinfo=HANOI)
         for i in range(n_other):
             sec = OTHER_SECTIONS[i % len(OTHER_SECTIONS)]
             when = recent + timedelta(seconds=rng.random() * (END - recent).total_seconds())
-            generated.append(self._generated(sec, when.replace(second=0, microsecond=0), titles))
+            when = when.replace(hour=rng.randint(6, 22), second=0, microsecond=0)
+            generated.append(self._generated(sec, when, titles))
         for rec in self.records.values():
             # Off-section fault pages are reachable only from the side boxes that link them.
             if rec.kind != "offsection":
