@@ -300,6 +300,8 @@ class Store:
 
         # Known URLs: lock, then compare hashes under the lock (another writer may just have updated).
         existing = [url for url in urls if url not in ids]
+        if len(ids) < len(fresh):
+            logger.debug("%d new URLs were inserted meanwhile by another writer", len(fresh) - len(ids))
         locked = self._find(connection, existing, lock=True)
         unchanged: list[int] = []
         changed: list[dict[str, Any]] = []
