@@ -144,7 +144,7 @@ def compose(seed: int, art_id: int, salt: int, section: str, when: datetime, ful
     rng = random.Random(f"{seed}:{art_id}:{salt}")
     ctx = _Ctx(rng)
     if section not in UNION_TOPICS:
-        return _compose_other(rng, ctx, section, when, full)
+        return _compose_other(rng, ctx, section, when, full, salt)
     topics = [t for t in UNION_TOPICS[section] if when.month in SEASONS.get(t, range(1, 13))]
     topic = rng.choice(topics or UNION_TOPICS[section])
     kind, dname = rng.choice(V.DISTRICTS)
@@ -167,17 +167,26 @@ def compose(seed: int, art_id: int, salt: int, section: str, when: datetime, ful
     contest = rng.choice(("Cán bộ Nữ công giỏi", "Tìm hiểu pháp luật lao động", "An toàn vệ sinh viên giỏi"))
     skill = rng.choice(("tài chính công đoàn", "nữ công", "tuyên giáo", "kiểm tra", "bảo hộ lao động"))
     titles = {
-        "tong_ket": [f"{unit.short} tổng kết hoạt động công đoàn năm {y if when.month == 12 else y - 1}"],
+        "tong_ket": [
+            f"{unit.short} tổng kết hoạt động công đoàn năm {y if when.month == 12 else y - 1}",
+            f"{dname}: Biểu dương {k} tập thể, {n // 10} cá nhân tiêu biểu trong hoạt động công đoàn",
+        ],
         "tap_huan": [
-            f"Tập huấn nghiệp vụ công tác {skill} cho cán bộ công đoàn {dfull}",
+            f"Tập huấn nghiệp vụ công tác {skill} cho {n // 4} cán bộ công đoàn {dfull}",
             f"{dname}: Hơn {n // 4} cán bộ công đoàn cơ sở được tập huấn nghiệp vụ {skill}",
         ],
-        "dai_hoi": [f"Đại hội Công đoàn {company} lần thứ {k % 6 + 2}, nhiệm kỳ {y} - {y + 5}"],
+        "dai_hoi": [
+            f"Đại hội Công đoàn {company} lần thứ {k % 6 + 2}, nhiệm kỳ {y} - {y + 5}",
+            f"{n // 2} đoàn viên {company} hướng về Đại hội Công đoàn nhiệm kỳ {y} - {y + 5}",
+        ],
         "doi_thoai": [
             f"Đối thoại với {n} công nhân lao động tại {kcn}",
             f"{unit.short} đối thoại, lắng nghe {n // 10} ý kiến của người lao động",
         ],
-        "hoi_thi": [f"Sôi nổi Hội thi “{contest}” trong CNVCLĐ {dfull} năm {y}"],
+        "hoi_thi": [
+            f"Sôi nổi Hội thi “{contest}” trong CNVCLĐ {dfull} năm {y}",
+            f"{n // 10} thí sinh tranh tài tại Hội thi “{contest}” {dfull}",
+        ],
         "phat_trien": [f"{dname}: Kết nạp {n} đoàn viên, thành lập {k} công đoàn cơ sở mới"],
         "tet": [
             f"Mang Tết ấm đến {n} đoàn viên, người lao động {dfull}",
@@ -197,7 +206,7 @@ def compose(seed: int, art_id: int, salt: int, section: str, when: datetime, ful
             f"Tháng Công nhân {y}: {unit.short} trao {n} phần quà cho công nhân {kcn}",
         ],
         "thu_do": [
-            f"CNVCLĐ {dfull} hướng về kỷ niệm {y - 1954} năm Ngày Giải phóng Thủ đô",
+            f"{n} CNVCLĐ {dfull} hướng về kỷ niệm {y - 1954} năm Ngày Giải phóng Thủ đô",
             f"{unit.short} tổ chức hành trình về nguồn cho {n // 5} đoàn viên tiêu biểu",
         ],
     }
@@ -324,13 +333,17 @@ def compose(seed: int, art_id: int, salt: int, section: str, when: datetime, ful
     return comp
 
 
-def _compose_other(rng: random.Random, ctx: _Ctx, section: str, when: datetime, full: bool) -> Composition:
+def _compose_other(
+    rng: random.Random, ctx: _Ctx, section: str, when: datetime, full: bool, salt: int = 0
+) -> Composition:
     kind, dname = rng.choice(V.DISTRICTS)
     ward = rng.choice(V.WARDS[dname])
     kcn = rng.choice(V.KCN)
     template = rng.choice(V.OTHER_TOPICS[section])
     title = template.format(district=f"{kind} {dname}", District=dname, ward=ward, kcn=kcn)
-    title += f" ({when.day}/{when.month})" if rng.random() < 0.3 else ""
+    # Few templates: a date, then a year, tell retries apart (titles are unique across the site).
+    title += f" ({when.day}/{when.month})" if rng.random() < 0.3 or salt else ""
+    title = title.replace(")", f"/{when.year})") if salt > 1 else title
     comp = Composition(title, None)
     if not full:
         return comp

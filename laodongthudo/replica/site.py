@@ -110,7 +110,7 @@ class ArticleRecord:
     salt: int = 0
     # "article" (generated), "seed", "fixed" (given title), or a fault: "media", "missing", "flaky", "malformed"
     kind: str = "article"
-    path_override: str | None = None
+    path_override: str | None = None  # fixed URLs; otherwise computed once from the title
     sapo_override: str | None = None
 
     @property
@@ -119,7 +119,9 @@ class ArticleRecord:
 
     @property
     def path(self) -> str:
-        return self.path_override or f"/{self.slug}-{self.id}.html"
+        if self.path_override is None:
+            self.path_override = f"/{self.slug}-{self.id}.html"
+        return self.path_override
 
     @property
     def union(self) -> bool:
