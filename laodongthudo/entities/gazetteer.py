@@ -1,0 +1,64 @@
+"""Administrative units from `vietnamadminunits` (its bundled SQLite data set, read offline, once).
+
+The package knows both the 63-province map with districts (before the reorganisation of July 2025) and
+the 34-province map without districts (after it). The archive holds both, so a name is accepted when
+either map has it. Hanoi first: bare district names (`Cầu Giấy` with no `quận` before it) are accepted
+for Hanoi's 30 former districts only; elsewhere a unit needs its type word (`huyện Yên Phong`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from laodongthudo.textnorm import match_key
+
+# Type words as the paper writes them before a name, lower-case canonical form.
+UNIT_TYPES: tuple[str, ...] = ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn")
+# Provinces that are cities: their organisations read "... thành phố Hà Nội", others "... tỉnh Bắc Ninh".
+HANOI = "Hà Nội"
+
+
+@dataclass
+class Gazetteer:
+    provinces: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (short, "tỉnh"|"thành phố")
+    units: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> key -> short name
+    hanoi_districts: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (type, short)
+    max_words: int = 1
+
+    def province(self, key: str) -> tuple[str, str] | None:
+        return self.provinces.get(key)
+
+    def unit(self, unit_type: str, key: str) -> str | None:
+        return self.units.get(unit_type, {}).get(key)
+
+    def hanoi_district(self, key: str) -> tuple[str, str] | None:
+        return self.hanoi_districts.get(key)
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    from vietnamadminunits.database import query
+
+    gaz = Gazetteer(units={t: {} for t in UNIT_TYPES})
+
+    def add(unit_type: str, short: str) -> None:
+        key = match_key(short)
+        gaz.units.setdefault(unit_type, {}).setdefault(key, short)
+        gaz.max_words = max(gaz.max_words, len(key.split()))
+
+    for table in ("admin_units_legacy", "admin_units"):
+        for row in query(f"SELECT DISTINCT province, provinceShort FROM {table}"):
+            kind = "thành phố" if row["province"].lower().startswith("thành phố") else "tỉnh"
+            gaz.provinces.setdefault(match_key(row["provinceShort"]), (row["provinceShort"], kind))
+            add(kind, row["provinceShort"])
+        sql = f"SELECT DISTINCT wardType, wardShort FROM {table} WHERE wardShort IS NOT NULL AND wardType IS NOT NULL"
+        for row in query(sql):
+            add(row["wardType"].lower(), row["wardShort"])
+    sql = "SELECT DISTINCT province, districtType, districtShort FROM admin_units_legacy"
+    for row in query(sql):
+        unit_type = row["districtType"].lower()
+        add(unit_type, row["districtShort"])
+        if row["province"] == "Thành phố Hà Nội":
+            gaz.hanoi_districts[match_key(row["districtShort"])] = (unit_type, row["districtShort"])
+    return gaz
