@@ -67,7 +67,9 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     if not memory:
         # A missing folder would fail with a bare "unable to open database file".
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    connect_args = {"timeout": 30, **kwargs.pop("connect_args", {})}
+    connect_args = kwargs.pop("connect_args", {})
+    if "timeout" not in url.query:  # sqlite:///x.db?timeout=5 sets another busy timeout
+        connect_args = {"timeout": 30, **connect_args}
     engine = create_engine(url, json_serializer=_json_dumps, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")

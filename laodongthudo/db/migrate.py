@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -17,6 +18,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Alembic keeps its running context in module globals: one migration at a time per process.
 # (Processes exclude each other in the database: see migrations/env.py.)
 _process_lock = threading.Lock()
+# Alembic announces each of its plugins at INFO on every run: noise in every crawl's log.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def alembic_config() -> Config:

@@ -1,0 +1,157 @@
+"""The last pipeline: writes items to the SQL database in batches, off the event loop.
+
+Settings: DATABASE_URL, STORE_BATCH_SIZE (items per transaction), STORE_RETRY_TIMES and
+STORE_RETRY_DELAY (seconds, doubled per retry) for when the database is unreachable or locked.
+Stats: store/new, store/updated, store/unchanged, store/error (rows the database refused, logged),
+store/batches, store/retries, store/lost (items still unstored when the spider closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+
+from laodongthudo.db import BatchResult, Store, StoreUnavailable, describe_error, mask_url
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+CLOSE_REASON = "store_unavailable"
+COUNTED = ("new", "updated", "unchanged", "error")
+
+
+class StorePipeline:
+    """Buffers items and upserts them `STORE_BATCH_SIZE` at a time through `laodongthudo.db.Store`.
+
+    The database work runs in one worker thread, so the crawl goes on while a batch is written;
+    the item that fills a batch waits for it (back-pressure when the database is slow). Items stay
+    in the buffer until their batch has committed. `counts` and the `store/*` stats say what
+    happened; `store` is the open Store, for other components that want the same database.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.url: str = settings.get("DATABASE_URL") or "sqlite:///laodongthudo.db"
+        self.batch_size = max(1, settings.getint("STORE_BATCH_SIZE", 50))
+        self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
+        self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
+        self.store: Store | None = None
+        self.counts: Counter[str] = Counter()
+        self._buffer: list[Any] = []
+        self._lock = asyncio.Lock()  # one flush at a time: batches commit in arrival order
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._unavailable = False
+        self._closing: asyncio.Future[Any] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def open_spider(self) -> None:
+        for name in COUNTED:
+            self.stats.set_value(f"store/{name}", 0)
+        try:
+            # Connects and brings the schema to head: nobody has to run migrations by hand.
+            self.store = await self._in_thread(Store.open, self.url)
+        except Exception as error:
+            reason = str(error) if isinstance(error, ValueError | StoreUnavailable) else describe_error(error)
+            logger.error(
+                "Cannot store items in the database %s: %s. Stopping the crawl, nothing would be saved.",
+                mask_url(self.url),
+                reason,
+            )
+            raise CloseSpider(CLOSE_REASON) from None
+        logger.info("Storing items in %s, %d per transaction", mask_url(self.store.engine.url), self.batch_size)
+
+    async def process_item(self, item: Any) -> Any:
+        if self.store is None:  # the database never opened; the spider is closing
+            return item
+        self._buffer.append(item)
+        if len(self._buffer) >= self.batch_size and not self._unavailable:
+            await self._flush(final=False)
+        return item
+
+    async def close_spider(self) -> None:
+        if self.store is None:
+            self._executor.shutdown(wait=False)
+            return
+        try:
+            await self._flush(final=True)
+            if self._buffer:
+                self.stats.set_value("store/lost", len(self._buffer))
+                logger.error(
+                    "%d items were not stored: the database %s stayed unavailable",
+                    len(self._buffer),
+                    mask_url(self.store.engine.url),
+                )
+            logger.info("Stored items: %s", ", ".join(f"{k} {self.counts[k]}" for k in COUNTED))
+        finally:
+            await self._in_thread(self.store.close)
+            self._executor.shutdown(wait=False)
+
+    async def _flush(self, *, final: bool) -> None:
+        async with self._lock:
+            while self._buffer and (final or len(self._buffer) >= self.batch_size):
+                batch = self._buffer[: self.batch_size]
+                try:
+                    result = await self._write(batch)
+                except StoreUnavailable as error:
+                    self._unavailable = True
+                    logger.error("Database unavailable after %d retries: %s", self.retry_times, error)
+                    if not final:
+                        self._close_spider()
+                    return
+                # Only now, committed, may the items leave the buffer.
+                del self._buffer[: len(batch)]
+                self._record(result)
+
+    async def _write(self, batch: list[Any]) -> BatchResult:
+        assert self.store is not None
+        for attempt in range(self.retry_times + 1):
+            try:
+                return await self._in_thread(self.store.write_batch, batch)
+            except StoreUnavailable as error:
+                if attempt == self.retry_times:
+                    raise
+                delay = self.retry_delay * 2**attempt
+                self.stats.inc_value("store/retries")
+                logger.warning("%s; retrying %d items in %.1f s", error, len(batch), delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _record(self, result: BatchResult) -> None:
+        counts = result.counts()
+        self.counts.update(counts)
+        self.stats.inc_value("store/batches")
+        for name in COUNTED:
+            if counts[name]:
+                self.stats.inc_value(f"store/{name}", counts[name])
+        if result.entities_skipped:
+            self.stats.inc_value("store/entities_skipped", result.entities_skipped)
+
+    def _close_spider(self) -> None:
+        # Items keep arriving while the spider closes; they wait in the buffer for close_spider's
+        # last attempt. Scheduled, not awaited: closing waits for this very item to finish.
+        if self._closing is not None:
+            return
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (the pipeline driven by hand, as in tests)
+            return
+        logger.error("Closing the spider (%s); unstored items get one more try at close", CLOSE_REASON)
+        self._closing = asyncio.ensure_future(engine.close_spider_async(reason=CLOSE_REASON))

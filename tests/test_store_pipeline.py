@@ -1,0 +1,312 @@
+"""StorePipeline: batches, stats, errors and outages, against real databases.
+
+Most tests drive the pipeline's coroutines on an asyncio loop with a real Crawler (get_crawler);
+the `slow` ones run whole crawls in a subprocess, as `scrapy crawl` would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import socket
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.exceptions import CloseSpider
+from scrapy.utils.test import get_crawler
+from sqlalchemy import func, make_url, select
+
+from laodongthudo.db import ArticleRow, EntityRow, make_engine, upgrade
+from laodongthudo.items import Article
+from pipelines.store import StorePipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def article(n: int, version: int = 1, **fields: Any) -> Article:
+    return Article(
+        url=f"https://laodongthudo.vn/tin-{n}-{n}.html",
+        article_id=n,
+        title=f"Tin {n}",
+        content_hash=f"h-{n}-{version}",
+        entities=[{"type": "PERSON", "name": "Nguyễn Văn Hoà", "count": 1, "aliases": []}],
+        **fields,
+    )
+
+
+def make_pipeline(url: str, **settings: Any) -> StorePipeline:
+    crawler = get_crawler(
+        settings_dict={"DATABASE_URL": url, "STORE_BATCH_SIZE": 3, "STORE_RETRY_DELAY": 0.05, **settings}
+    )
+    return StorePipeline.from_crawler(crawler)
+
+
+def count_rows(url: str, model: type = ArticleRow) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(model))
+    engine.dispose()
+    return count or 0
+
+
+def store_stats(pipeline: StorePipeline) -> dict[str, Any]:
+    return {k: v for k, v in pipeline.crawler.stats.get_stats().items() if k.startswith("store/")}
+
+
+@contextlib.contextmanager
+def database_locked(url: str) -> Iterator[None]:
+    """Another connection holds a write lock on the whole database (SQLite) or on `articles`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        blocker = sqlite3.connect(parsed.database, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        return
+    engine = make_engine(url.split("?")[0])
+    with engine.connect() as connection:
+        connection.exec_driver_sql("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            connection.rollback()
+    engine.dispose()
+
+
+def with_short_lock_wait(url: str) -> str:
+    # Make "the database is busy" an error after 0.1 s instead of a long wait.
+    if url.startswith("sqlite"):
+        return url + "?timeout=0.1"
+    return url + "?options=-c%20lock_timeout%3D100"
+
+
+def test_items_are_written_in_batches_and_counted(db_url: str) -> None:
+    pipeline = make_pipeline(db_url)
+
+    async def crawl() -> int:
+        await pipeline.open_spider()
+        for n in range(7):
+            assert await pipeline.process_item(article(n)) is not None
+        in_database = count_rows(db_url)
+        await pipeline.close_spider()
+        return in_database
+
+    assert asyncio.run(crawl()) == 6  # two full batches; the 7th waits for close_spider
+    assert count_rows(db_url) == 7
+    assert count_rows(db_url, EntityRow) == 1
+    assert store_stats(pipeline) == {
+        "store/new": 7,
+        "store/updated": 0,
+        "store/unchanged": 0,
+        "store/error": 0,
+        "store/batches": 3,
+    }
+    assert pipeline.counts["new"] == 7
+
+    # The next crawl sees them again: one edited, one new.
+    again = make_pipeline(db_url, STORE_BATCH_SIZE=50)
+
+    async def recrawl() -> None:
+        await again.open_spider()
+        for item in [*(article(n) for n in range(6)), article(6, version=2), article(7)]:
+            await again.process_item(item)
+        await again.close_spider()
+
+    asyncio.run(recrawl())
+    assert count_rows(db_url) == 8
+    stats = store_stats(again)
+    assert (stats["store/new"], stats["store/updated"], stats["store/unchanged"]) == (1, 1, 6)
+
+
+def test_a_slow_database_does_not_block_the_event_loop(db_url: str) -> None:
+    pipeline = make_pipeline(db_url)
+
+    async def crawl() -> tuple[int, float]:
+        await pipeline.open_spider()
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        with database_locked(db_url):
+            release = threading.Timer(1.0, lambda: None)
+            started = time.monotonic()
+            task = asyncio.ensure_future(ticker())
+            items = asyncio.gather(*(pipeline.process_item(article(n)) for n in range(3)))
+            # The lock is released from the loop after 1 s: only possible if the loop runs meanwhile.
+            await asyncio.sleep(1.0)
+            release.cancel()
+        await items
+        waited = time.monotonic() - started
+        task.cancel()
+        await pipeline.close_spider()
+        return ticks, waited
+
+    ticks, waited = asyncio.run(crawl())
+    assert waited >= 1.0
+    assert ticks >= 50  # ~100 if the loop never stalled, 0 if the write had blocked it
+    assert count_rows(db_url) == 3
+
+
+def test_a_bad_row_is_counted_and_the_rest_stored(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    pipeline = make_pipeline(db_url)
+    naive = article(1, published_at=datetime(2025, 1, 1, 8, 0))  # no timezone: refused by the database layer
+
+    async def crawl() -> None:
+        await pipeline.open_spider()
+        for item in [article(0), naive, article(2)]:
+            await pipeline.process_item(item)
+        await pipeline.close_spider()
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(crawl())
+    stats = store_stats(pipeline)
+    assert (stats["store/new"], stats["store/error"]) == (2, 1)
+    assert count_rows(db_url) == 2
+    assert any(naive.url in r.getMessage() and "naive datetime" in r.getMessage() for r in caplog.records)
+
+
+def test_items_wait_out_an_outage_and_are_stored_at_close(db_url: str) -> None:
+    url = with_short_lock_wait(db_url)
+    upgrade(db_url)
+    pipeline = make_pipeline(url, STORE_RETRY_TIMES=2)
+
+    async def crawl() -> int:
+        await pipeline.open_spider()
+        with database_locked(db_url):
+            for n in range(5):  # the first batch fails 3 times; later items are only buffered
+                await pipeline.process_item(article(n))
+            buffered = len(pipeline._buffer)
+        await pipeline.close_spider()  # the database is back: everything is written
+        return buffered
+
+    assert asyncio.run(crawl()) == 5
+    assert count_rows(db_url) == 5
+    stats = store_stats(pipeline)
+    assert stats["store/retries"] == 2
+    assert (stats["store/new"], stats["store/error"]) == (5, 0)
+    assert "store/lost" not in stats
+
+
+def test_items_lost_to_an_outage_are_counted(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    upgrade(db_url)
+    pipeline = make_pipeline(with_short_lock_wait(db_url), STORE_RETRY_TIMES=0)
+
+    async def crawl() -> None:
+        await pipeline.open_spider()
+        with database_locked(db_url):
+            for n in range(4):
+                await pipeline.process_item(article(n))
+            await pipeline.close_spider()
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(crawl())
+    assert store_stats(pipeline)["store/lost"] == 4
+    assert count_rows(db_url) == 0
+    assert any("4 items were not stored" in r.getMessage() for r in caplog.records)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_database_stops_the_crawl_with_a_clear_reason(caplog: pytest.LogCaptureFixture) -> None:
+    pipeline = make_pipeline(f"postgresql+psycopg://crawler:s3cret@127.0.0.1:{free_port()}/news")
+    with caplog.at_level(logging.ERROR), pytest.raises(CloseSpider) as stop:
+        asyncio.run(pipeline.open_spider())
+    assert stop.value.reason == "store_unavailable"
+    [record] = [r for r in caplog.records if r.name == "pipelines.store"]
+    assert "crawler:***@127.0.0.1" in record.getMessage()
+    assert "Connection refused" in record.getMessage() or "connection" in record.getMessage().lower()
+    assert "s3cret" not in caplog.text
+
+
+CRAWL_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+    from laodongthudo.items import Article
+
+    class Items(scrapy.Spider):
+        name = "items"
+
+        async def start(self):
+            for n in range(int(self.count)):
+                yield Article(
+                    url=f"https://laodongthudo.vn/tin-{n}-{n}.html", article_id=n, title=f"Tin {n}",
+                    content_hash=f"h{n}-{self.version if n == 0 else 1}",
+                    entities=[{"type": "PERSON", "name": "Nguyễn Văn Hoà", "count": 1}],
+                )
+
+    process = CrawlerProcess(settings={
+        "ITEM_PIPELINES": {"pipelines.store.StorePipeline": 900},
+        "DATABASE_URL": sys.argv[1], "STORE_BATCH_SIZE": 4, "STORE_RETRY_TIMES": 0,
+        "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False, "LOG_LEVEL": "INFO",
+    })
+    crawler = process.create_crawler(Items)
+    process.crawl(crawler, count=sys.argv[2], version=sys.argv[3])
+    process.start()
+    print("STATS=" + json.dumps(crawler.stats.get_stats(), default=str))
+    """
+)
+
+
+def run_crawl(tmp_path: Path, url: str, count: int, version: int = 1) -> tuple[dict[str, Any], str]:
+    script = tmp_path / "crawl.py"
+    script.write_text(CRAWL_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), url, str(count), str(version)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("STATS=")]
+    return json.loads(line.removeprefix("STATS=")), done.stderr
+
+
+@pytest.mark.slow
+def test_a_real_crawl_stores_and_recrawls(db_url: str, tmp_path: Path) -> None:
+    stats, log = run_crawl(tmp_path, db_url, 10)
+    assert stats["finish_reason"] == "finished"
+    assert (stats["store/new"], stats["store/batches"], stats["item_scraped_count"]) == (10, 3, 10)
+    assert "Storing items in" in log
+    assert count_rows(db_url) == 10
+
+    stats, _ = run_crawl(tmp_path, db_url, 11, version=2)  # article 0 edited, article 10 new
+    assert (stats["store/new"], stats["store/updated"], stats["store/unchanged"]) == (1, 1, 9)
+    assert count_rows(db_url) == 11
+    assert count_rows(db_url, EntityRow) == 1
+
+
+@pytest.mark.slow
+def test_a_real_crawl_without_its_database_stops_cleanly(tmp_path: Path) -> None:
+    url = f"postgresql://crawler:s3cret@127.0.0.1:{free_port()}/news"
+    stats, log = run_crawl(tmp_path, url, 5)
+    assert stats["finish_reason"] == "store_unavailable"
+    assert stats.get("item_scraped_count", 0) == 0
+    assert "Cannot store items in the database postgresql://crawler:***@127.0.0.1" in log
+    assert "s3cret" not in log
+    assert "Traceback" not in log
