@@ -223,6 +223,17 @@ def _longest(trie: dict, toks: Sequence[Tok], i: int) -> tuple[int, object] | No
     return best
 
 
+def _all_ends(trie: dict, toks: Sequence[Tok], i: int) -> list[int]:
+    """Every end of a phrase of the trie that starts at i, longest first."""
+    node, ends, j = trie, [], i
+    while j < len(toks) and toks[j].key in node:
+        node = node[toks[j].key]
+        j += 1
+        if None in node:
+            ends.append(j)
+    return ends[::-1]
+
+
 def _expand(tok: Tok, lex: _Lexicon) -> str:
     if tok.upper and tok.key in lex.abbr:
         return lex.abbr[tok.key]
@@ -273,6 +284,8 @@ class _Segment:
 
     # -- places --------------------------------------------------------------------------------------
     def _province(self, i: int) -> Place | None:
+        if i >= self.n:
+            return None
         gaz = self.lex.gaz
         if self.toks[i].key not in self.lex.bare_first:
             return None
@@ -287,6 +300,8 @@ class _Segment:
         return None
 
     def _hanoi_district(self, i: int) -> Place | None:
+        if i >= self.n:
+            return None
         gaz = self.lex.gaz
         if self.toks[i].key not in self.lex.bare_first:
             return None
@@ -322,6 +337,8 @@ class _Segment:
 
     def typed_place(self, i: int, implicit_city: bool = False) -> Place | None:
         """`quận Thanh Xuân`, `thành phố Hà Nội`; with `implicit_city`, `Thành phố` alone is Hà Nội."""
+        if i >= self.n:
+            return None
         hit = _longest(self.lex.unit_types, self.toks, i)
         if not hit:
             return None
@@ -510,7 +527,14 @@ class _Segment:
             if not parts:
                 break
             if t.text in _DASHES or t.text == "&" or t.key == "và":
-                if j + 1 < self.n and toks[j + 1].cap and toks[j + 1].word and not self.full_person_at(j + 1):
+                if (
+                    j + 1 < self.n
+                    and toks[j + 1].cap
+                    and toks[j + 1].word
+                    and not self.full_person_at(j + 1)
+                    and not _longest(lex.heads, toks, j + 1)
+                    and not _longest(lex.titles, toks, j + 1)
+                ):
                     parts.append(t.text)
                     j += 1
                     continue
@@ -706,6 +730,7 @@ class _Segment:
                 i += 1
                 continue
             self.orgs[i] = org
+            self._definition(org)
             end = org.end
             # "UBND và LĐLĐ huyện Gia Lâm": a head with no place shares the next one's.
             # "LĐLĐ quận Thanh Xuân, Tây Hồ, ... và Cầu Giấy": one head, several places.
@@ -719,7 +744,6 @@ class _Segment:
                     )
                     end = place.end
             i = end
-        self._definitions()
 
     def shared_head(self, i: int) -> Org | None:
         """`Ủy ban nhân dân (UBND) và Liên đoàn Lao động (LĐLĐ) huyện Gia Lâm`: the first head has no
@@ -739,19 +763,18 @@ class _Segment:
         )
         return Org(i, j, f"{name} {place.org_form}", [place], kind=kind)
 
-    def _definitions(self) -> None:
+    def _definition(self, org: Org) -> None:
         # "Tổng Công ty Đầu tư và Phát triển nhà Hà Nội (HANDICO)": the short name, for this article.
-        for org in list(self.orgs.values()):
-            e = org.end
-            if (
-                e + 2 < self.n
-                and self.toks[e].text == "("
-                and self.toks[e + 1].upper
-                and self.toks[e + 2].text in (")", ",")
-            ):
-                key = self.toks[e + 1].key
-                if key not in self.lex.abbr and key not in self.lex.non_entity:
-                    self.defs.setdefault(key, org.inner[0] if org.inner else org)
+        e = org.end
+        if (
+            e + 2 < self.n
+            and self.toks[e].text == "("
+            and self.toks[e + 1].upper
+            and self.toks[e + 2].text in (")", ",")
+        ):
+            key = self.toks[e + 1].key
+            if key not in self.lex.abbr and key not in self.lex.non_entity:
+                self.defs.setdefault(key, org.inner[0] if org.inner else org)
 
     # -- roles ---------------------------------------------------------------------------------------
     def role_at(self, i: int, after_name: bool) -> tuple[int, str] | None:
@@ -764,6 +787,13 @@ class _Segment:
         if not hit:
             return None
         k = hit[0]
+        if not job:
+            # "Bí thư Đảng ủy xã Sóc Sơn": a title that also reads as a shorter one followed by an
+            # organisation is read the second way.
+            for end in _all_ends(lex.titles, toks, i)[1:]:
+                if self.org_at(end) is not None and self.org_at(k) is None:
+                    k = end
+                    break
         title = self.surface(i, k)
         if job and toks[i].cap:
             return None
