@@ -49,6 +49,9 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
+EXTENSIONS = {"laodongthudo.extensions.stats_file.StatsFile": 900}
+STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
+
 # Rows are written in batches of this many items, off the reactor thread.
 STORE_BATCH_SIZE = 50
 

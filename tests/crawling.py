@@ -1,0 +1,70 @@
+"""Running the real `scrapy crawl union` in a subprocess against a replica, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from laodongthudo.db import ArticleRow, make_engine
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Politeness off: the replica is ours and local.
+FAST = {
+    "ROBOTSTXT_OBEY": "True",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "RETRY_TIMES": "3",
+    "LOG_LEVEL": "INFO",
+}
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    log: str
+    stats: dict
+
+    def stat(self, key: str) -> int:
+        return int(self.stats.get(key, 0) or 0)
+
+
+def run_crawl(
+    base_url: str,
+    database_url: str,
+    *spider_args: str,
+    settings: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> CrawlResult:
+    """`scrapy crawl union` as a user runs it; stats read back from the JSON the STATS_FILE setting names."""
+    stats_file = Path(os.environ.get("PYTEST_TMP", "/tmp")) / f"ldtd-stats-{os.getpid()}-{id(spider_args)}.json"
+    args = [sys.executable, "-m", "scrapy", "crawl", "union"]
+    for name, value in {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}.items():
+        args += ["-s", f"{name}={value}"]
+    args += ["-s", f"STATS_FILE={stats_file}"]
+    for arg in spider_args:
+        args += ["-a", arg]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LDTD_BASE_URL")}
+    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    stats_file.unlink(missing_ok=True)
+    return CrawlResult(done.returncode, done.stderr + done.stdout, stats)
+
+
+def stored_rows(database_url: str) -> list[dict]:
+    """Every stored article as a dict of its columns (JSON decoded, times aware), ordered by URL."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(ArticleRow.__table__).order_by(ArticleRow.url))
+            return [dict(row._mapping) for row in rows]
+    finally:
+        engine.dispose()

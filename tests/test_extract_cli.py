@@ -1,0 +1,41 @@
+"""`python -m laodongthudo.extract` as a maintainer runs it."""
+
+import json
+import subprocess
+import sys
+
+from tests.crawling import REPO
+
+SEED_2022 = REPO / "laodongthudo/replica/data/seed_2022.html"
+SEED_2022_URL = "https://laodongthudo.vn/hoat-dong-cong-doan-huong-ve-co-so-vi-doan-vien-nguoi-lao-dong-148269.html"
+
+
+def run_extract(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "laodongthudo.extract", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_extract_prints_the_item_as_json():
+    done = run_extract(str(SEED_2022), "--url", SEED_2022_URL)
+    assert done.returncode == 0, done.stderr
+    item = json.loads(done.stdout)
+    assert item["article_id"] == 148269
+    assert item["title"] == "Hoạt động Công đoàn hướng về cơ sở vì đoàn viên, người lao động"
+    assert item["published_at"] == "2022-12-25T09:15:00+07:00"
+    assert item["author"] == "N.Hoa"
+    assert item["body"].startswith("Dự hội nghị có các đồng chí: Lê Đình Hùng")
+    assert "date_texts" not in item and "layout" not in item
+
+
+def test_extract_refuses_a_page_that_is_not_an_article(tmp_path):
+    page = tmp_path / "listing.html"
+    page.write_text("<html><body><div class='col_category'></div></body></html>", encoding="utf-8")
+    done = run_extract(str(page), "--url", "https://laodongthudo.vn/tin-moi-1.html")
+    assert done.returncode == 1
+    assert "not an article" in done.stderr and done.stdout == ""
+
+
+def test_extract_says_when_the_file_is_missing(tmp_path):
+    done = run_extract(str(tmp_path / "nope.html"), "--url", SEED_2022_URL)
+    assert done.returncode == 2 and "cannot read" in done.stderr
