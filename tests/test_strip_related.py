@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -314,3 +315,33 @@ def test_pipelines_raise_nothing_but_dropitem(parts: list[str], cut: int, sapo, 
 def test_the_item_type_is_kept() -> None:
     item = strip(f"<p>{P1}</p>")
     assert dataclasses.is_dataclass(item) and isinstance(item, Article)
+
+
+# Real bodies, mutated: the gold pages' body HTML with slices cut out, duplicated or truncated.
+GOLD_BODIES = []
+for _page in sorted((Path(__file__).parent / "gold" / "pages").glob("*.html")):
+    _html = _page.read_text(encoding="utf-8")
+    _start = _html.find('id="__MB_MASTERCMS_EL_3">')
+    _start = _start if _start >= 0 else _html.find('class="detail_info">')
+    GOLD_BODIES.append(_html[_start:].split(">", 1)[1])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.sampled_from(GOLD_BODIES),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.sampled_from(["cut", "dup", "swap"])), max_size=4),
+)
+def test_mutated_gold_bodies_raise_nothing(body: str, edits: list[tuple[float, float, str]]) -> None:
+    for a, b, kind in edits:
+        i, j = sorted((int(a * len(body)), int(b * len(body))))
+        if kind == "cut":
+            body = body[:i] + body[j:]
+        elif kind == "dup":
+            body = body[:j] + body[i:j] + body[j:]
+        else:
+            body = body[j:] + body[:i]
+    item = Article(url=URL, article_id=98821, title=TITLE, sapo=SAPO, body_html=body, date_texts=["05/12/2019 16:20"])
+    for pipeline in (StripRelatedPipeline(), NormalizeTextPipeline(), DatesPipeline()):
+        item = pipeline.process_item(item)
+    assert "\n\n\n" not in item.body
+    assert "<script" not in item.body_html and "onclick" not in item.body_html
