@@ -342,7 +342,7 @@ def _tidy_for_html(root) -> None:
         if tag == "a" and el.get("href"):
             url = _site_url(el.get("href"))
             if url is None:
-                el.attrib.pop("href")
+                el.drop_tag()  # a javascript: or broken link: its text stays, the link goes
             else:
                 el.set("href", url)
         if tag == "img":
@@ -350,27 +350,31 @@ def _tidy_for_html(root) -> None:
             if src:
                 el.set("src", src)
             el.attrib.pop("alt", None)  # the CMS's alt is the title as a slug, not a description
-    # Empty blocks (the CMS's <p>&nbsp;</p>) go.
+    # Empty blocks (the CMS's <p>&nbsp;</p>) go with their content; empty inline tags go, their spaces stay.
     for el in reversed(list(root.iter())):
-        if (
-            _is_element(el)
-            and el is not root
-            and el.tag in ("p", "h2", "h3", "h4", "li", "blockquote", "strong", "em", "b", "i", "span")
-            and not _text(el)
-            and not any(True for _ in el.iter("img", "br"))
-        ):
-            el.drop_tag() if el.getparent() is not None else None
+        if not _is_element(el) or el is root or el.getparent() is None or _text(el):
+            continue
+        if any(True for _ in el.iter("img", "br")):
+            continue
+        if el.tag in ("p", "h2", "h3", "h4", "li", "blockquote", "ul", "ol", "div"):
+            el.drop_tree()
+        elif el.tag in ("strong", "em", "b", "i", "u", "span", "a"):
+            el.drop_tag()
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         clean_content_tags={"script", "style"},
-    ).strip()
+    )
+    return _BLANK_LINES.sub("\n", html).strip()
 
 
 # Control characters are invalid in HTML and make lxml refuse the text it parsed itself.

@@ -249,6 +249,12 @@ def test_body_html_is_sanitised() -> None:
         assert bad not in html
     assert '<a href="https://laodongthudo.vn/bai-viet-2.html">bài</a>' in html
     assert "<h2>Tiêu đề phụ</h2>" in html
+    assert f"<p>{P1} bấm <a" in html  # the javascript: link is unwrapped, its text kept
+
+
+def test_body_html_drops_empty_paragraphs() -> None:
+    item = strip(f"<p>&nbsp;</p><p>{P1}</p><p> </p><p><iframe src='x'></iframe></p><p>{P2}<strong> </strong>x</p>")
+    assert item.body_html == f"<p>{P1}</p><p>{P2} x</p>"
     assert "alert" not in item.body
 
 
