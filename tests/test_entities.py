@@ -301,3 +301,34 @@ def test_speed_per_article():
         run(doc)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.02
+
+
+def test_real_sapos_from_the_seed_pages_boxes():
+    # Sapos of other articles, as the paper printed them in the boxes of the seed pages (not in the gold).
+    got = one(
+        "Chiều 26/7, Hội Nông dân thành phố Hà Nội tổ chức đoàn công tác đến thăm. Đồng chí Phạm Hải Hoa - "
+        "Thành ủy viên, Phó Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Chủ tịch Hội Nông dân Thành "
+        "phố làm Trưởng đoàn.\n"
+        "Bộ trưởng Đào Ngọc Dung: Việt Nam phấn đấu top 3 ASEAN về đổi mới sáng tạo toàn cầu\n"
+        "(LĐTĐ) Bộ trưởng Bộ Lao động, Thương binh và Xã hội Đào Ngọc Dung cho rằng, bên cạnh việc chú trọng "
+        "đào tạo nhân lực đại trà.\n"
+        "Sáng 25/7, tại Đại học Bách khoa Hà Nội, Đoàn Thanh niên - Hội Sinh viên Việt Nam thành phố Hà Nội "
+        "tổ chức Lễ xuất quân.\n"
+        "Ngày 16/7, Hội Cựu chiến binh phường Việt Hưng tổ chức Hội nghị công bố quyết định thành lập, chức "
+        "danh chủ chốt Hội Cựu chiến binh phường."
+    )
+    roles = {e["name"]: e["role"] for e in got if e["type"] == "PERSON"}
+    assert roles == {
+        "Phạm Hải Hoa": "Thành ủy viên, Phó Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội, "
+        "Chủ tịch Hội Nông dân thành phố Hà Nội",
+        # The bare title of the headline gives way to the sapo's, which names the ministry.
+        "Đào Ngọc Dung": "Bộ trưởng Bộ Lao động - Thương binh và Xã hội",
+    }
+    orgs = names(got, "ORGANIZATION")
+    assert {
+        "Hội Nông dân thành phố Hà Nội",
+        "Bộ Lao động - Thương binh và Xã hội",
+        "Đại học Bách khoa Hà Nội",
+        "Hội Cựu chiến binh phường Việt Hưng",
+    } <= orgs
+    assert find(got, "LOCATION", "phường Việt Hưng")

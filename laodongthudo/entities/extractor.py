@@ -59,7 +59,8 @@ def _K(word: str) -> str:
 
 
 def _k(text: str) -> tuple[str, ...]:
-    return tuple(match_key(text).split())
+    # The tokens' keys, split as the text is ("Lao động, Thương binh" has a comma token).
+    return tuple(match_key(m.group()) for m in _TOKEN.finditer(text))
 
 
 def _trie(phrases: Iterable[tuple[tuple[str, ...], object]]) -> dict:
@@ -140,6 +141,9 @@ class _Lexicon:
         self.name_stops = {match_key(s) for s in NAME_STOP_WORDS}
         self.name_stop_pairs = {_k(p) for p in NAME_STOP_PAIRS}
         self.stop = {match_key(s) for s in STOP_WORDS}
+        # A unit's type word with no name after it ("Hội Cựu chiến binh phường.") ends a name.
+        self.run_breakers = {match_key(w) for w in ("phường", "quận", "huyện", "tỉnh")}
+        self.bare_titles = {match_key(t) for t in ROLE_TITLES}
         self.honorifics = _trie((_k(h), True) for h in HONORIFICS)
         self.titles = _trie((_k(t), t) for t in ROLE_TITLES)
         self.jobs = _trie((_k(t), t) for t in OCCUPATIONS)
@@ -201,6 +205,8 @@ class _Lexicon:
             ("Nghiệp đoàn", "generic"),
             ("Hội", "generic"),
             ("Trung tâm", "generic"),
+            ("Đoàn Thanh niên", "youth"),
+            ("Đoàn Thanh niên Cộng sản Hồ Chí Minh", "youth"),
             ("Viện", "generic"),
             ("Học viện", "generic"),
             ("Đại học", "generic"),
@@ -558,7 +564,7 @@ class _Segment:
         k = j
         while k < self.n and k - j < 8:
             u = toks[k]
-            if not u.word or u.cap or (u.key in lex.stop and u.key != _K("và")):
+            if not u.word or u.cap or (u.key in lex.stop and u.key != _K("và")) or u.key in lex.run_breakers:
                 break
             k += 1
         for end in range(k, j, -1):
@@ -571,6 +577,7 @@ class _Segment:
                 or (nxt.cap and nxt.word and not self.full_person_at(end) and not _longest(lex.titles, toks, end))
                 or self.typed_place(end) is not None
                 or self._province(end) is not None
+                or nxt.key in lex.run_breakers
                 or (nxt.key == _K("và") and end + 1 < self.n and toks[end + 1].cap)
             ):
                 return end
@@ -715,6 +722,12 @@ class _Segment:
             if hit:
                 prefix.append(self.surface(j, hit[0]))
                 j = hit[0]
+        if kind == "youth":
+            # "Đoàn Thanh niên phường X": the head is the name; a place may follow.
+            place = self.place_at(j, implicit_city=True)
+            if place is None:
+                return Org(i, j, head, kind=kind)
+            return Org(i, place.end, f"{head} {place.org_form}", [place], kind=kind)
         end, parts, place = self.name_run(j, allow_person_first=kind == "school")
         if not parts:
             return None
@@ -981,6 +994,7 @@ def merge(mentions: Iterable[Mention]) -> list[EntityMention]:
     """One row per `(type, match_key(name))`: count, surface forms, the first role the text gives."""
     rows: dict[tuple[str, str], EntityMention] = {}
     names: dict[tuple[str, str], dict[str, int]] = {}
+    bare_titles = _lexicon().bare_titles
     for m in mentions:
         key = (m.type, match_key(m.name))
         row = rows.get(key)
@@ -992,6 +1006,15 @@ def merge(mentions: Iterable[Mention]) -> list[EntityMention]:
             row["aliases"].append(m.surface)
         names[key][m.name] = names[key].get(m.name, 0) + 1
         if m.role and not row.get("role"):
+            row["role"] = m.role
+        elif (
+            m.role
+            and row["role"]
+            and match_key(row["role"]) in bare_titles
+            and match_key(m.role).startswith(match_key(row["role"]) + " ")
+        ):
+            # "Bộ trưởng Đào Ngọc Dung" first, "Bộ trưởng Bộ Giáo dục ... Đào Ngọc Dung" later: the role
+            # with the organisation is the more specific one.
             row["role"] = m.role
     for key, row in rows.items():
         # The spelling written most often names the entity; the first one seen wins a tie.

@@ -294,5 +294,5 @@ _STOP_TEXT = """đã đang sẽ được bị là có tổ trao tặng thăm ph�
     với tại của trên các những năm ngày tháng lần tiếp vừa hiện đạt nhận gồm thuộc trực mới này đó và hoặc
     tham thực hỗ biểu đề đón dự chủ mong chia bày quyết nâng tuyên kêu ghi đánh khen giải sau trước
     khi nơi ở vào ra lên không cũng đều rất nhiều hơn tới đi báo cáo cần phải vì nên thì mà như bằng qua
-    luôn đây kia ấy lại còn chỉ đồng cả mỗi mọi nhất số người quê bày"""
+    luôn đây kia ấy lại còn chỉ đồng cả mỗi mọi nhất số người quê bày đầu"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
