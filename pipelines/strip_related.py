@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -44,6 +45,9 @@ BOX_TITLES = frozenset(
     title_key(t) for t in ("Có thể bạn quan tâm", "Nên xem", "Tin khác", "Xem thêm", "Đọc nhiều", "Phiên bản di động")
 )
 RELATED_TITLES = frozenset(title_key(t) for t in ("Tin liên quan", "Bài liên quan", "Tin cùng chuyên mục"))
+# With a colon, "Xem thêm:" / "Đọc thêm:" introduce editor-inserted links (related); without, "Xem thêm" is
+# the more-link of the "Tin khác" box.
+LEAD_IN_TITLES = frozenset(title_key(t) for t in ("Xem thêm", "Đọc thêm"))
 
 DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "object", "embed", "form", "button", "svg")
 BLOCK_TAGS = frozenset(
@@ -119,7 +123,7 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
 
-# Byline: one to three names ("Hải Anh - Minh Phương"), each of one to five capitalised syllables,
+# Byline: one to three names ("Hải Anh - Minh Phương"), each of two to five capitalised syllables,
 # "N.Hoa" style initials allowed; nothing else (no digits, no sentence punctuation, no lowercase word).
 _NAME_SEPARATORS = re.compile(r"\s+[-–—&]\s+|\s*,\s*|\s+và\s+")
 BYLINE_MAX_CHARS = 60
@@ -175,12 +179,43 @@ def _block_of(heading, root, *, max_link_density: float | None = None):
     return block
 
 
-def _headings(root, titles: frozenset[str]):
-    """Innermost elements whose whole text is one of `titles`, in document order."""
+def _is_box_heading(el) -> bool:
+    text = _text(el)
+    if title_key(text) not in BOX_TITLES or text.endswith(":"):
+        return False
+    return _stands_alone(el)
+
+
+def _stands_alone(el) -> bool:
+    """No text of the same line around it: a "Xem thêm" link inside a sentence opens no box."""
+    node = el
+    while node.tag not in BLOCK_TAGS:
+        parent = node.getparent()
+        if parent is None:
+            return True
+        previous, following = node.getprevious(), node.getnext()
+        before = (previous.tail if previous is not None else parent.text) or ""
+        if before.strip() or (node.tail or "").strip():
+            return False
+        for sibling in (previous, following):
+            if sibling is not None and _is_element(sibling) and sibling.tag not in BLOCK_TAGS and _text(sibling):
+                return False
+        node = parent
+    return True
+
+
+def _is_related_heading(el) -> bool:
+    text = _text(el)
+    key = title_key(text)
+    return key in RELATED_TITLES or (key in LEAD_IN_TITLES and text.endswith(":"))
+
+
+def _headings(root, is_heading: Callable[[object], bool]):
+    """Innermost elements that are headings by `is_heading`, in document order."""
     for el in root.iter():
         if el is root or not _is_element(el):
             continue
-        if title_key(_text(el)) in titles and not any(_is_element(c) and title_key(_text(c)) in titles for c in el):
+        if is_heading(el) and not any(_is_element(c) and is_heading(c) for c in el):
             yield el
 
 
@@ -298,7 +333,7 @@ def paragraphs(root) -> list[tuple[str, object]]:
 
 def _name_ok(name: str) -> bool:
     syllables = name.replace(".", ". ").split()
-    if not 1 <= len(syllables) <= 5:
+    if not 2 <= len(syllables) <= 5:  # one capitalised word ("Hết", "PV") is too little to be sure
         return False
     for syllable in syllables:
         word = syllable[:-1] if syllable.endswith(".") and len(syllable) <= 3 else syllable
@@ -311,7 +346,7 @@ def _name_ok(name: str) -> bool:
 def is_byline(text: str) -> bool:
     """A short, name-like paragraph: the byline, never a sentence.
 
-    Names only (`Đỗ Đạt`, `N.Hoa`, `Thu Hà`, `Hải Anh - Minh Phương`): at most three names, each one to
+    Names only (`Đỗ Đạt`, `N.Hoa`, `Thu Hà`, `Hải Anh - Minh Phương`): at most three names, each two to
     five capitalised syllables or initials, no digits, no lowercase word, no sentence punctuation,
     at most 60 characters. A real closing sentence has lowercase words, so it never matches.
     """
@@ -413,7 +448,7 @@ class StripRelatedPipeline:
 
         # 2. An after-body box and what follows it: cut at the first one in document order.
         markers = [el for el in root.iter() if _is_element(el) and el is not root and _classes(el) & AFTER_BODY_CLASSES]
-        markers += list(_headings(root, BOX_TITLES))
+        markers += list(_headings(root, _is_box_heading))
         if markers:
             order = {el: i for i, el in enumerate(root.iter())}
             first = min(markers, key=order.__getitem__)
@@ -425,7 +460,7 @@ class StripRelatedPipeline:
             if _is_element(el) and _classes(el) & RELATED_CLASSES and el.getparent() is not None:
                 _harvest_links(el, related, own_url)
                 el.drop_tree()
-        for heading in list(_headings(root, RELATED_TITLES)):
+        for heading in list(_headings(root, _is_related_heading)):
             if heading.getparent() is None:
                 continue
             block = _block_of(heading, root, max_link_density=0.5)

@@ -149,6 +149,17 @@ def test_box_found_by_its_title_without_classes(title: str) -> None:
     assert item.body == f"{P1}\n\n{P2}"
 
 
+def test_a_more_link_inside_a_sentence_cuts_nothing() -> None:
+    item = strip(f'<p>{P1} <a href="/x-1.html">Xem thêm</a> tại đây.</p><p>{P2}</p>')
+    assert item.body == f"{P1} Xem thêm tại đây.\n\n{P2}"
+
+
+def test_xem_them_with_a_colon_introduces_related_links() -> None:
+    item = strip(f'<p>{P1}</p><p><strong>Xem thêm:</strong> <a href="/bai-x-1.html">Bài X</a></p><p>{P2}</p>')
+    assert item.body == f"{P1}\n\n{P2}"
+    assert item.related == [{"url": "https://laodongthudo.vn/bai-x-1.html", "title": "Bài X"}]
+
+
 def test_tags_that_got_inside_are_cut() -> None:
     item = strip(f'<p>{P1}</p><div class="tags"><a href="/tag/a-1.tag">công đoàn</a></div><p>rác</p>')
     assert item.body == P1
@@ -220,6 +231,10 @@ def test_a_real_last_sentence_is_never_a_byline(last: str) -> None:
         ("Hội nghị kết thúc", False),
         ("Một Hai Ba Bốn Năm Sáu", False),
         ("A - B - C - D", False),
+        ("Hết", False),
+        ("PV", False),
+        ("Hà Nội, ngày 5/12", False),
+        ("(Còn nữa)", False),
         ("", False),
     ],
 )
