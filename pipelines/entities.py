@@ -12,7 +12,7 @@ import logging
 
 from itemadapter import ItemAdapter
 
-from laodongthudo.entities import extract_entities
+from laodongthudo.entities import extract_entities, warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,10 @@ class EntitiesPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(stats=crawler.stats)
+
+    def open_spider(self, spider=None) -> None:
+        # The gazetteer loads once per process; do it before the first item rather than during it.
+        warm_up()
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:

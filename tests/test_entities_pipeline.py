@@ -38,6 +38,7 @@ def crawler_pipeline() -> tuple[EntitiesPipeline, MemoryStatsCollector]:
 
 def test_pipeline_fills_entities_from_text_and_captions():
     pipeline, stats = crawler_pipeline()
+    pipeline.open_spider()  # loads the gazetteer once, before the first item
     item = pipeline.process_item(article())
     by_name = {e["name"]: e for e in item.entities}
     assert by_name["Nguyễn Văn Ngà"]["role"] == "Chủ tịch Liên đoàn Lao động quận Bắc Từ Liêm"

@@ -899,7 +899,6 @@ def _read_segment(seg: _Segment, order: list[int], out: list[Mention], author_ke
     seg.find_persons()
     seg.find_kcns()
     seg.find_orgs()
-    lex = seg.lex
 
     def add(t: str, name: str, surface: str, role: str | None = None) -> None:
         out.append(Mention(t, clean_text(name), clean_text(surface), order[0], role))
@@ -953,7 +952,6 @@ def _read_segment(seg: _Segment, order: list[int], out: list[Mention], author_ke
         for p in group:
             events.append((p.start, 0, Mention(LOCATION, p.name, seg.surface(p.start, p.end), 0)))
         i = group[-1].end
-    del lex
     for _pos, _sub, m in sorted(events, key=lambda x: (x[0], x[1])):
         if m is not None:
             add(m.type, m.name, m.surface, m.role)
@@ -970,6 +968,11 @@ def _segments(title: str | None, sapo: str | None, body: str | None, captions: I
         if text:
             parts.extend(p for p in (clean_text(x) for x in text.split("\n")) if p)
     return parts
+
+
+def warm_up() -> None:
+    """Load the gazetteer and compile the word lists now rather than on the first article (~1 s)."""
+    _lexicon()
 
 
 def extract_entities(
