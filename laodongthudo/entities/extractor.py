@@ -261,6 +261,7 @@ class _Segment:
         self.persons: dict[int, int] = {}  # start -> end
         self.places: list[Place] = []
         self.orgs: dict[int, Org] = {}
+        self.memo: dict[int, Org | None] = {}
         self.kcns: list[tuple[int, int, str]] = []
 
     # -- pass 1 --------------------------------------------------------------------------------------
@@ -592,9 +593,14 @@ class _Segment:
     def org_at(self, i: int) -> Org | None:
         if i in self.orgs:
             return self.orgs[i]
-        org = self._org_at(i)
+        if i in self.memo:
+            return self.memo[i]
+        org = self._org_at(i) if i < self.n else None
         if org is not None:
             org.start = i
+        # Memoised: roles and names ask for the organisation at one token many times. Inline short
+        # names defined later in the paragraph are not seen by earlier tokens, as in reading order.
+        self.memo[i] = org
         return org
 
     def _org_at(self, i: int) -> Org | None:
@@ -901,7 +907,7 @@ def _read_segment(seg: _Segment, order: list[int], out: list[Mention], author_ke
     seg.find_orgs()
 
     def add(t: str, name: str, surface: str, role: str | None = None) -> None:
-        out.append(Mention(t, clean_text(name), clean_text(surface), order[0], role))
+        out.append(Mention(t, clean_text(name), surface, order[0], role))
         order[0] += 1
 
     org_spans = [(o.start, o.end) for o in seg.orgs.values()]
@@ -999,7 +1005,7 @@ def merge(mentions: Iterable[Mention]) -> list[EntityMention]:
     names: dict[tuple[str, str], dict[str, int]] = {}
     bare_titles = _lexicon().bare_titles
     for m in mentions:
-        key = (m.type, match_key(m.name))
+        key = (m.type, _K(m.name))
         row = rows.get(key)
         if row is None:
             row = rows[key] = EntityMention(type=m.type, name=m.name, role=None, count=0, aliases=[])
