@@ -374,7 +374,7 @@ def _tidy_for_html(root) -> None:
             el.tag = "h2"
         elif tag in ("h5", "h6"):
             el.tag = "h4"
-        if tag == "a" and el.get("href"):
+        if tag == "a" and "href" in el.attrib:
             url = _site_url(el.get("href"))
             if url is None:
                 el.drop_tag()  # a javascript: or broken link: its text stays, the link goes
@@ -382,8 +382,10 @@ def _tidy_for_html(root) -> None:
                 el.set("href", url)
         if tag == "img":
             src = _image_src(el)
-            if src:
-                el.set("src", src)
+            if not src:
+                el.drop_tree()  # an image without an address shows nothing
+                continue
+            el.set("src", src)
             el.attrib.pop("alt", None)  # the CMS's alt is the title as a slug, not a description
     # Empty blocks (the CMS's <p>&nbsp;</p>) go with their content; empty inline tags go, their spaces stay.
     for el in reversed(list(root.iter())):
@@ -404,7 +406,7 @@ def sanitise(html: str) -> str:
     html = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attributes={"*": set()} | {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},  # no generic lang/title
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         clean_content_tags={"script", "style"},

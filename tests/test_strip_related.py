@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from scrapy.exceptions import DropItem
 from laodongthudo.items import Article
 from pipelines.dates import DatesPipeline
 from pipelines.normalize_text import NormalizeTextPipeline
-from pipelines.strip_related import StripRelatedPipeline, is_byline
+from pipelines.strip_related import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, StripRelatedPipeline, is_byline
 
 URL = "https://laodongthudo.vn/dat-ket-qua-cao-tu-nhung-net-moi-98821.html"
 TITLE = "Đạt kết quả cao từ những nét mới"
@@ -331,6 +332,7 @@ def test_pipelines_raise_nothing_but_dropitem(parts: list[str], cut: int, sapo, 
     assert isinstance(item.body, str) and "\n\n\n" not in item.body
     assert all(p.strip() == p and p for p in item.body.split("\n\n")) or item.body == ""
     assert item.published_at is not None and item.published_at.utcoffset() is not None
+    assert_safe(item.body_html)
 
 
 def test_the_item_type_is_kept() -> None:
@@ -365,4 +367,17 @@ def test_mutated_gold_bodies_raise_nothing(body: str, edits: list[tuple[float, f
     for pipeline in (StripRelatedPipeline(), NormalizeTextPipeline(), DatesPipeline()):
         item = pipeline.process_item(item)
     assert "\n\n\n" not in item.body
-    assert "<script" not in item.body_html and "onclick" not in item.body_html
+    assert_safe(item.body_html)
+
+
+def assert_safe(html: str) -> None:
+    """Parsed, the sanitised HTML has only allowed tags and attributes, and no script URL."""
+    if not html.strip():
+        return
+    for el in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+        if el.getparent() is None:
+            continue
+        assert el.tag in ALLOWED_TAGS, el.tag
+        assert set(el.attrib) <= ALLOWED_ATTRIBUTES.get(el.tag, set()), el.attrib
+        for url in (el.get("href"), el.get("src")):
+            assert url is None or url.lower().startswith(("http://", "https://", "mailto:")), url
