@@ -113,8 +113,9 @@ _OPENING_END = re.compile(r"[,.;:!?](?!\d)")
 def event_date(sapo: str | None, published: datetime | date | None) -> date | None:
     """The day the sapo's opening names ("Chiều 27/11, ...", "Sáng nay (4/11), ..."), or None.
 
-    Only a date that opens the sapo counts: the opening is everything before the first comma or full stop,
-    and once the time-of-day and filler words are gone it must be nothing but the date. Without a year, the
+    Only a date that opens the sapo counts: the opening is everything before the first comma or full stop;
+    once the time-of-day and filler words are gone it must start with the date, and be nothing else unless
+    it began with such a word ("Sáng 18/1 tại ..." names a day, "2/3 số đoàn viên ..." does not). Without a year, the
     year is the one that puts the day nearest the publication date (an event on 30/12 reported on 2/1
     belongs to the year before); without a publication date there is no year to give, so None.
     """
