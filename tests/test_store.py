@@ -166,12 +166,13 @@ def test_published_at_reads_back_aware_in_hanoi_time(store: Store) -> None:
 
 def test_a_bad_row_is_reported_and_the_rest_of_the_batch_stored(store: Store) -> None:
     naive = article(2, published_at=datetime(2025, 2, 27, 9, 30))  # no timezone: refused
-    result = store.write_batch([article(1), naive, article(3), {"title": "no url"}])
-    assert (result.new, result.error) == (2, 2)
-    assert [e.url for e in result.errors] == [None, naive.url]
-    assert "naive datetime" in result.errors[1].error
+    malformed = article(4, entities=["not a mention"])
+    result = store.write_batch([article(1), naive, article(3), {"title": "no url"}, malformed])
+    assert (result.new, result.error) == (2, 3)
+    assert [e.url for e in result.errors] == [None, malformed.url, naive.url]
+    assert "naive datetime" in result.errors[2].error
     assert [row.article_id for row in rows(store)] == [1, 3]
-    assert store.totals["error"] == 2
+    assert store.totals["error"] == 3
 
 
 def test_entities_merge_by_match_key_and_keep_aliases(store: Store) -> None:

@@ -196,7 +196,7 @@ class Store:
         for article in articles:
             try:
                 rows.append(self._prepare(article, result))
-            except (TypeError, ValueError) as error:
+            except Exception as error:  # a malformed item is that item's problem, not the batch's
                 self._row_failed(result, _get(article, "url"), error)
         if rows:
             try:
