@@ -120,7 +120,7 @@ class StorePipeline:
                     # A bug, not an outage: retrying the batch forever would stop all storing.
                     logger.exception("Cannot store a batch of %d items; they are dropped", len(batch))
                     result = BatchResult(error=len(batch))
-                # Only now, committed, may the items leave the buffer.
+                # Committed (or given up as a bug): only now do the items leave the buffer.
                 del self._buffer[: len(batch)]
                 self._record(result)
 
