@@ -8,8 +8,23 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-# Fetch times and the hash itself are not content.
-HASHED_FIELDS = ("kicker", "title", "sapo", "body", "author", "published_at", "tags", "images", "related")
+# Everything stored from the page, so that a row changes exactly when its hash does (a better extractor
+# refreshes rows on the next `refresh` run); fetch times and the hash itself are not content.
+HASHED_FIELDS = (
+    "section",
+    "kicker",
+    "title",
+    "sapo",
+    "body",
+    "body_html",
+    "author",
+    "published_at",
+    "event_date",
+    "tags",
+    "images",
+    "related",
+    "entities",
+)
 
 
 def content_hash(item: Any) -> str:
