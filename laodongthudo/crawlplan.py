@@ -6,8 +6,11 @@ The spider builds the plan from its arguments; pipelines read it from `spider.pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+
+# Days are Hanoi calendar days; Vietnam has kept +07:00 without daylight saving since 1975.
+HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
 class Mode(StrEnum):
@@ -25,8 +28,20 @@ def parse_day(value: str | None, name: str) -> date | None:
         raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
-def parse_flag(value: str | bool | None) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+def parse_flag(value: str | bool | None, name: str = "flag") -> bool:
+    text = str(value if value is not None else "").strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"", "0", "false", "no", "off", "none"}:
+        return False
+    raise ValueError(f"{name} must be 1 or 0 (true/false, yes/no), not {value!r}")
+
+
+def hanoi_day(published: datetime) -> date:
+    """The Hanoi calendar day of a publication time (a naive time is taken as Hanoi time)."""
+    if published.tzinfo is None or published.utcoffset() is None:
+        return published.date()
+    return published.astimezone(HANOI).date()
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ class CrawlPlan:
         since_day, until_day = parse_day(since, "since"), parse_day(until, "until")
         if since_day and until_day and since_day > until_day:
             raise ValueError(f"since ({since_day}) is after until ({until_day})")
-        if parse_flag(refresh):
+        if parse_flag(refresh, "refresh"):
             mode = Mode.REFRESH
         elif since_day or until_day:
             mode = Mode.BACKFILL
@@ -58,8 +73,17 @@ class CrawlPlan:
 
     def in_range(self, published: datetime) -> bool:
         """Is this (aware) publication time inside the plan's days? Days are Hanoi calendar days."""
-        day = published.date()
+        day = hanoi_day(published)
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
     def before_range(self, published: datetime) -> bool:
-        return self.since is not None and published.date() < self.since
+        return self.since is not None and hanoi_day(published) < self.since
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """What identifies the plan in a checkpoint: a resumed run must be asked the same."""
+        return (
+            str(self.mode),
+            self.since.isoformat() if self.since else None,
+            self.until.isoformat() if self.until else None,
+        )
