@@ -23,6 +23,8 @@ _WS = re.compile(r"\s+")
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _WORD = re.compile(r"\w+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# The dateline marker that opens recent sapos: "(LĐTĐ) Ngày 24/12, ..." (also "(LĐTĐ) - ", "(LĐTĐ):").
+_DATELINE = re.compile(r"^\(\s*LĐTĐ\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
 
 
 def clean_text(text: str | None) -> str:
@@ -31,6 +33,11 @@ def clean_text(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_ODD_SPACES)
     return _WS.sub(" ", text).strip()
+
+
+def drop_dateline(text: str | None) -> str:
+    """Cleaned text without the leading `(LĐTĐ)` dateline marker of recent sapos."""
+    return _DATELINE.sub("", clean_text(text))
 
 
 def _tone_to_word_end(word: str) -> str:

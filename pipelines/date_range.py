@@ -6,16 +6,16 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from pipelines._drop import drop
+from pipelines._base import ItemPipeline
 
 
-class DateRangePipeline:
+class DateRangePipeline(ItemPipeline):
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        plan = getattr(spider, "plan", None)  # a laodongthudo.crawlplan.CrawlPlan, when the run has one
+        plan = getattr(self.spider, "plan", None)  # a laodongthudo.crawlplan.CrawlPlan, when the run has one
         if plan is None or not plan.bounded:
             return item
         adapter = ItemAdapter(item)
         published = adapter.get("published_at")
         if published is not None and not plan.in_range(published):
-            raise drop(spider, "out_of_range", adapter.get("url", "?"), f"published {published.date()}")
+            raise self.drop("out_of_range", adapter.get("url"), f"published {published.date()}")
         return item

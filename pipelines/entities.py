@@ -13,26 +13,15 @@ import logging
 from itemadapter import ItemAdapter
 
 from laodongthudo.entities import extract_entities, warm_up
+from pipelines._base import ItemPipeline
 
 logger = logging.getLogger(__name__)
 
 
-class EntitiesPipeline:
-    def __init__(self, stats=None) -> None:
-        # From the crawler, as in the other pipelines: Scrapy 2.13+ may not pass `spider`.
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(stats=crawler.stats)
-
+class EntitiesPipeline(ItemPipeline):
     def open_spider(self, spider=None) -> None:
         # The gazetteer loads once per process; do it before the first item rather than during it.
         warm_up()
-
-    def _inc(self, key: str, count: int = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, count)
 
     def process_item(self, item, spider=None):
         adapter = ItemAdapter(item)
@@ -47,10 +36,10 @@ class EntitiesPipeline:
             )
         except Exception:
             logger.exception("entity extraction failed for %s", adapter.get("url", "?"))
-            self._inc("entities/error")
+            self.count("entities/error")
             adapter["entities"] = []
             return item
         adapter["entities"] = entities
-        self._inc("entities/articles")
-        self._inc("entities/extracted", len(entities))
+        self.count("entities/articles")
+        self.count("entities/extracted", len(entities))
         return item

@@ -16,17 +16,10 @@ import unicodedata
 
 from itemadapter import ItemAdapter
 
-from laodongthudo.textnorm import clean_text, match_key, title_key
+from laodongthudo.textnorm import clean_text, drop_dateline, match_key, title_key
 
-# The dateline marker that opens recent sapos: "(LĐTĐ) Ngày 24/12, ..." (also "(LĐTĐ) - ", "(LĐTĐ):").
-_DATELINE = re.compile(r"^\(\s*LĐTĐ\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
 _KICKER_END = re.compile(r"[\s:：\-–—|]+$")
 _TITLE_JOIN = re.compile(r"^[\s:：\-–—|]+")
-
-
-def drop_dateline(text: str | None) -> str:
-    """The sapo without its leading `(LĐTĐ)` marker (and cleaned)."""
-    return _DATELINE.sub("", clean_text(text))
 
 
 def clean_kicker(kicker: str | None) -> str | None:

@@ -27,9 +27,8 @@ import nh3
 from itemadapter import ItemAdapter
 from lxml import etree
 
-from laodongthudo.textnorm import clean_text, match_key, title_key
+from laodongthudo.textnorm import clean_text, drop_dateline, match_key, title_key
 from laodongthudo.urls import CANONICAL_ROOT, canonical_url
-from pipelines.normalize_text import drop_dateline
 
 logger = logging.getLogger(__name__)
 

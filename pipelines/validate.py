@@ -1,4 +1,4 @@
-"""Last check before storage: never store an empty or undated article."""
+"""Last check before storage: never store an untitled, empty or undated article."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from pipelines._drop import drop
+from pipelines._base import ItemPipeline
 
 
-class ValidatePipeline:
+class ValidatePipeline(ItemPipeline):
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
-        url = adapter.get("url", "?")
+        url = adapter.get("url")
         if not (adapter.get("title") or "").strip():
-            raise drop(spider, "no_title", url)
+            raise self.drop("no_title", url)
         if not (adapter.get("body") or "").strip():
-            raise drop(spider, "empty_body", url)
+            raise self.drop("empty_body", url)
         published = adapter.get("published_at")
         if published is None or published.tzinfo is None:
-            raise drop(spider, "no_date", url, "publication date missing or not timezone-aware")
+            raise self.drop("no_date", url, "publication date missing or not timezone-aware")
         return item

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 import pytest
 from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 from laodongthudo import dates
 from laodongthudo.dates import HANOI, event_date, parse_datetime, prenormalise, published_at
@@ -184,14 +185,6 @@ def test_event_date_without_year_needs_a_publication_date() -> None:
 # --- The pipeline. --------------------------------------------------------------------------------------
 
 
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str) -> None:
-        self.values[key] = self.values.get(key, 0) + 1
-
-
 def article(**fields) -> Article:
     return Article(url="https://laodongthudo.vn/bai-viet-1.html", article_id=1, **fields)
 
@@ -213,17 +206,7 @@ def test_pipeline_falls_back_to_metadata_dates() -> None:
 
 @pytest.mark.parametrize("texts", [[], ["Thứ năm"], ["Chiều 27/11"]])
 def test_pipeline_drops_an_undated_article_and_counts_it(texts: list[str]) -> None:
-    stats = Stats()
+    crawler = get_crawler()
     with pytest.raises(DropItem, match="no_date"):
-        DatesPipeline(stats=stats).process_item(article(date_texts=texts))
-    assert stats.values == {"dropped/no_date": 1}
-
-
-def test_pipeline_from_crawler_uses_the_crawl_stats() -> None:
-    class Crawler:
-        stats = Stats()
-
-    pipeline = DatesPipeline.from_crawler(Crawler())
-    with pytest.raises(DropItem):
-        pipeline.process_item(article(date_texts=[]))
-    assert Crawler.stats.values == {"dropped/no_date": 1}
+        DatesPipeline.from_crawler(crawler).process_item(article(date_texts=texts))
+    assert crawler.stats.get_value("dropped/no_date") == 1

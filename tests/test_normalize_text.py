@@ -7,11 +7,11 @@ import unicodedata
 import pytest
 
 from laodongthudo.items import Article
+from laodongthudo.textnorm import drop_dateline
 from pipelines.normalize_text import (
     NormalizeTextPipeline,
     clean_body,
     clean_kicker,
-    drop_dateline,
     title_without_kicker,
 )
 
