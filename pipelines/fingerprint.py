@@ -8,23 +8,12 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-# Everything stored from the page, so that a row changes exactly when its hash does (a better extractor
-# refreshes rows on the next `refresh` run); fetch times and the hash itself are not content.
-HASHED_FIELDS = (
-    "section",
-    "kicker",
-    "title",
-    "sapo",
-    "body",
-    "body_html",
-    "author",
-    "published_at",
-    "event_date",
-    "tags",
-    "images",
-    "related",
-    "entities",
-)
+from laodongthudo.items import STORED_FIELDS
+
+# Everything stored from the page (and the entities read from it), so that a row changes exactly when its hash
+# does and a better extractor refreshes rows on the next `refresh` run. Identity, derived keys and the hash
+# itself are not content.
+HASHED_FIELDS = (*(f for f in STORED_FIELDS if f not in ("url", "article_id", "title_key", "content_hash")), "entities")
 
 
 def content_hash(item: Any) -> str:

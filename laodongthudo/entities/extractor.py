@@ -290,38 +290,30 @@ class _Segment:
         return self.toks[i].key if 0 <= i < self.n else ""
 
     # -- places --------------------------------------------------------------------------------------
-    def _province(self, i: int) -> Place | None:
-        if i >= self.n:
-            return None
-        gaz = self.lex.gaz
-        if self.toks[i].key not in self.lex.bare_first:
+    def _bare_name(self, i: int, lookup):
+        """The longest run of 2-3 capitalised syllables at `i` that `lookup` knows: (size, hit) or None."""
+        if i >= self.n or self.toks[i].key not in self.lex.bare_first:
             return None
         for size in range(min(3, self.n - i), 1, -1):
             toks = self.toks[i : i + size]
-            if not all(t.title for t in toks):
-                continue
-            hit = gaz.province(" ".join(t.key for t in toks))
-            if hit:
-                short, kind = hit
-                return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI)
+            if all(t.title for t in toks) and (hit := lookup(" ".join(t.key for t in toks))):
+                return size, hit
         return None
 
+    def _province(self, i: int) -> Place | None:
+        found = self._bare_name(i, self.lex.gaz.province)
+        if found is None:
+            return None
+        size, (short, kind) = found
+        return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI)
+
     def _hanoi_district(self, i: int) -> Place | None:
-        if i >= self.n:
+        found = self._bare_name(i, self.lex.gaz.hanoi_district)
+        if found is None:
             return None
-        gaz = self.lex.gaz
-        if self.toks[i].key not in self.lex.bare_first:
-            return None
-        for size in range(min(3, self.n - i), 1, -1):
-            toks = self.toks[i : i + size]
-            if not all(t.title for t in toks):
-                continue
-            hit = gaz.hanoi_district(" ".join(t.key for t in toks))
-            if hit:
-                unit_type, short = hit
-                name = f"{unit_type} {short}"
-                return Place(i, i + size, name, name, unit_type)
-        return None
+        size, (unit_type, short) = found
+        name = f"{unit_type} {short}"
+        return Place(i, i + size, name, name, unit_type)
 
     def _named_unit(self, unit_type: str, i: int) -> Place | None:
         gaz = self.lex.gaz
