@@ -3,7 +3,12 @@
 Settings: DATABASE_URL, STORE_BATCH_SIZE (items per transaction), STORE_RETRY_TIMES and
 STORE_RETRY_DELAY (seconds, doubled per retry) for when the database is unreachable or locked.
 Stats: store/new, store/updated, store/unchanged, store/error (rows the database refused, logged),
-store/batches, store/retries, store/lost (items still unstored when the spider closed).
+store/batches, store/retries, store/lost (items still unstored when the spider closed),
+store/revisions (previous versions kept), store/skips_saved and store/skips_cleared (skipped_urls rows
+written, and deleted because the page is an article now), store/skips_lost.
+
+Pages the spider skips (the `laodongthudo.signals.page_skipped` signal) are buffered too and written
+with the next batch, so that later scheduled runs do not fetch them again.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ from typing import Any, TypeVar
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
-from laodongthudo.db import BatchResult, Store, StoreUnavailable, describe_error, mask_url
+from laodongthudo.db import BatchResult, Skip, Store, StoreUnavailable, describe_error, mask_url
+from laodongthudo.signals import page_skipped
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CLOSE_REASON = "store_unavailable"
 COUNTED = ("new", "updated", "unchanged", "error")
+EXTRA_COUNTS = ("entities_skipped", "revisions", "skips_saved", "skips_cleared")
 
 
 class StorePipeline:
@@ -46,6 +53,8 @@ class StorePipeline:
         self.store: Store | None = None
         self.counts: Counter[str] = Counter()
         self._buffer: list[Any] = []
+        self._skips: list[Skip] = []  # skipped pages, written with the next batch
+        self._skip_flush: asyncio.Future[Any] | None = None
         self._lock = asyncio.Lock()  # one flush at a time: batches commit in arrival order
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._unavailable = False
@@ -53,7 +62,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.page_skipped, signal=page_skipped)
+        return pipeline
 
     @property
     def stats(self) -> Any:
@@ -82,15 +93,37 @@ class StorePipeline:
         if self.store is None:  # the database never opened; the spider is closing
             return item
         self._buffer.append(item)
-        if len(self._buffer) >= self.batch_size and not self._unavailable:
+        if self._batch_ready() and not self._unavailable:
             await self._flush(final=False)
         return item
+
+    def page_skipped(self, url: str, reason: str, status: int | None = None, **kwargs: Any) -> None:
+        """Signal handler: remember a page the spider did not turn into an article."""
+        self._skips.append(Skip(url, reason, status))
+        # Skips ride with the item batches; a run that skips page after page (say the markup changed
+        # and nothing parses) writes them without waiting for items.
+        if (
+            self.store is not None
+            and len(self._skips) >= self.batch_size
+            and not self._unavailable
+            and (self._skip_flush is None or self._skip_flush.done())
+        ):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (driven by hand): they wait for the next batch
+                return
+            self._skip_flush = loop.create_task(self._flush(final=False))
+
+    def _batch_ready(self) -> bool:
+        return len(self._buffer) >= self.batch_size or len(self._skips) >= self.batch_size
 
     async def close_spider(self) -> None:
         if self.store is None:
             self._executor.shutdown(wait=False)
             return
         try:
+            if self._skip_flush is not None:
+                await self._skip_flush
             await self._flush(final=True)
             if self._buffer:
                 self.stats.set_value("store/lost", len(self._buffer))
@@ -99,6 +132,9 @@ class StorePipeline:
                     len(self._buffer),
                     mask_url(self.store.engine.url),
                 )
+            if self._skips:  # not data, only a saving for later runs: a warning
+                self.stats.set_value("store/skips_lost", len(self._skips))
+                logger.warning("%d skipped pages were not recorded; later runs will fetch them again", len(self._skips))
             logger.info("Stored items: %s", ", ".join(f"{k} {self.counts[k]}" for k in COUNTED))
         finally:
             await self._in_thread(self.store.close)
@@ -106,10 +142,13 @@ class StorePipeline:
 
     async def _flush(self, *, final: bool) -> None:
         async with self._lock:
-            while self._buffer and (final or len(self._buffer) >= self.batch_size):
+            while (self._buffer or self._skips) and (final or self._batch_ready()):
+                if self._unavailable and not final:
+                    return
                 batch = self._buffer[: self.batch_size]
+                skips = self._skips[: self.batch_size]
                 try:
-                    result = await self._write(batch)
+                    result = await self._write(batch, skips)
                 except StoreUnavailable as error:
                     self._unavailable = True
                     logger.error("Database unavailable after %d retries: %s", self.retry_times, error)
@@ -122,19 +161,22 @@ class StorePipeline:
                     result = BatchResult(error=len(batch))
                 # Committed (or given up as a bug): only now do the items leave the buffer.
                 del self._buffer[: len(batch)]
+                del self._skips[: len(skips)]
                 self._record(result)
 
-    async def _write(self, batch: list[Any]) -> BatchResult:
+    async def _write(self, batch: list[Any], skips: list[Skip]) -> BatchResult:
         assert self.store is not None
         for attempt in range(self.retry_times + 1):
             try:
-                return await self._in_thread(self.store.write_batch, batch)
+                return await self._in_thread(self.store.write_batch, batch, skips)
             except StoreUnavailable as error:
                 if attempt == self.retry_times:
                     raise
                 delay = self.retry_delay * 2**attempt
                 self.stats.inc_value("store/retries")
-                logger.warning("%s; retrying %d items in %.1f s", error, len(batch), delay)
+                logger.warning(
+                    "%s; retrying %d items and %d skipped pages in %.1f s", error, len(batch), len(skips), delay
+                )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -145,8 +187,9 @@ class StorePipeline:
         for name in COUNTED:
             if counts[name]:
                 self.stats.inc_value(f"store/{name}", counts[name])
-        if result.entities_skipped:
-            self.stats.inc_value("store/entities_skipped", result.entities_skipped)
+        for name in EXTRA_COUNTS:
+            if counts[name]:
+                self.stats.inc_value(f"store/{name}", counts[name])
 
     def _close_spider(self) -> None:
         # Items keep arriving while the spider closes; they wait in the buffer for close_spider's

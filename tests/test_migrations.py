@@ -16,7 +16,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from laodongthudo.db import Base, current_revision, downgrade, head_revision, make_engine, upgrade
 from laodongthudo.items import STORED_FIELDS
 
-TABLES = {"articles", "entities", "article_entities"}
+TABLES = {"articles", "entities", "article_entities", "skipped_urls", "article_revisions", "crawl_runs"}
+# What each revision adds, in order: stepping down one revision at a time removes exactly these.
+STEPS = [
+    ("0001_articles", {"articles"}),
+    ("0002_entities", {"entities", "article_entities"}),
+    ("0003_skipped_urls", {"skipped_urls"}),
+    ("0004_article_revisions", {"article_revisions"}),
+    ("0005_crawl_runs", {"crawl_runs"}),
+]
 
 
 @pytest.fixture
@@ -64,16 +72,37 @@ def test_upgrade_twice_is_a_no_op_that_keeps_rows(engine: Engine) -> None:
 
 
 def test_revisions_step_up_and_down(engine: Engine) -> None:
-    upgrade(engine, "0001_articles")
-    assert tables(engine) == {"articles"}
-    upgrade(engine)
-    assert tables(engine) == TABLES
-    downgrade(engine, "0001_articles")
-    assert tables(engine) == {"articles"}
-    downgrade(engine, "base")
+    assert STEPS[-1][0] == head_revision()
+    expected: set[str] = set()
+    for revision, added in STEPS:
+        upgrade(engine, revision)
+        expected |= added
+        assert tables(engine) == expected, revision
+    assert expected == TABLES
+    for index in reversed(range(len(STEPS))):
+        revision, added = STEPS[index]
+        downgrade(engine, STEPS[index - 1][0] if index else "base")
+        expected -= added
+        assert tables(engine) == expected, f"down from {revision}"
     assert tables(engine) == set()
     upgrade(engine)
     assert tables(engine) == TABLES
+
+
+def test_new_revisions_keep_the_rows_of_older_ones(engine: Engine) -> None:
+    # A database of an older release, with rows, upgrades in place.
+    upgrade(engine, "0002_entities")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO articles (url, article_id, tags, images, related, first_seen_at, last_seen_at, updated_at)"
+            " VALUES ('https://laodongthudo.vn/a-1.html', 1, '[]', '[]', '[]', '2025-01-01T00:00:00.000000+00:00',"
+            " '2025-01-01T00:00:00.000000+00:00', '2025-01-01T00:00:00.000000+00:00')"
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT url FROM articles").scalars().all() == [
+            "https://laodongthudo.vn/a-1.html"
+        ]
 
 
 def test_crawlers_starting_at_once_migrate_once(db_url: str) -> None:
@@ -111,3 +140,9 @@ def test_postgresql_types(fresh_pg_url: str) -> None:
     engine.dispose()
     assert columns["published_at"].timezone is True  # timestamptz
     assert isinstance(columns["tags"], JSONB)
+    engine = make_engine(fresh_pg_url)
+    runs = {c["name"]: c["type"] for c in inspect(engine).get_columns("crawl_runs")}
+    revisions = {c["name"]: c["type"] for c in inspect(engine).get_columns("article_revisions")}
+    engine.dispose()
+    assert runs["started_at"].timezone is True
+    assert isinstance(runs["stats"], JSONB) and isinstance(revisions["images"], JSONB)

@@ -5,25 +5,42 @@ upgrade(engine)                                     # schema to head; a no-op wh
 store = Store(engine)                               # or Store.open(url), which does both
 result = store.write_batch(articles)                # Article items or dicts with the same keys
 result.counts()                                     # {"new": .., "updated": .., "unchanged": .., ...}
+store.write_batch(articles, skipped=[Skip(url, "http_404", 404)])   # pages the spider skipped, same transaction
+
+Tables: articles, entities, article_entities, article_revisions (previous versions), skipped_urls (pages
+scheduled runs do not fetch again), crawl_runs (one row per crawl, see laodongthudo.extensions.run_record).
 """
 
 from .engine import make_engine, mask_url, normalize_url
 from .migrate import current_revision, downgrade, head_revision, upgrade
-from .models import ENTITY_TYPES, ArticleEntityRow, ArticleRow, Base, EntityRow
-from .store import BatchResult, RowError, Store, StoreUnavailable, describe_error, is_transient
+from .models import (
+    ENTITY_TYPES,
+    ArticleEntityRow,
+    ArticleRevisionRow,
+    ArticleRow,
+    Base,
+    CrawlRunRow,
+    EntityRow,
+    SkippedUrlRow,
+)
+from .store import BatchResult, RowError, Skip, Store, StoreUnavailable, describe_error, is_transient
 from .types import HANOI, AwareDateTime, JSONType
 
 __all__ = [
     "ENTITY_TYPES",
     "HANOI",
     "ArticleEntityRow",
+    "ArticleRevisionRow",
     "ArticleRow",
     "AwareDateTime",
     "Base",
     "BatchResult",
+    "CrawlRunRow",
     "EntityRow",
     "JSONType",
     "RowError",
+    "Skip",
+    "SkippedUrlRow",
     "Store",
     "StoreUnavailable",
     "current_revision",

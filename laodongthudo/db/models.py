@@ -68,6 +68,12 @@ class ArticleRow(Base):
     mentions: Mapped[list[ArticleEntityRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
+    revisions: Mapped[list[ArticleRevisionRow]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ArticleRevisionRow.id",
+    )
 
     def __repr__(self) -> str:
         return f"ArticleRow(id={self.id!r}, url={self.url!r})"
@@ -107,3 +113,82 @@ class ArticleEntityRow(Base):
 
     article: Mapped[ArticleRow] = relationship(back_populates="mentions")
     entity: Mapped[EntityRow] = relationship(back_populates="mentions")
+
+
+class ArticleRevisionRow(Base):
+    """An earlier version of an article: the stored fields as they were before its content_hash changed.
+
+    The version was current from `stored_at` (the article row's `updated_at` then) until `replaced_at`.
+    """
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(128))
+    kicker: Mapped[str | None]
+    title: Mapped[str | None]
+    sapo: Mapped[str | None]
+    body: Mapped[str | None]
+    body_html: Mapped[str | None]
+    author: Mapped[str | None]
+    published_at: Mapped[datetime | None]
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    related: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    stored_at: Mapped[datetime]
+    replaced_at: Mapped[datetime]
+
+    article: Mapped[ArticleRow] = relationship(back_populates="revisions")
+
+    def __repr__(self) -> str:
+        return f"ArticleRevisionRow(id={self.id!r}, article_id={self.article_id!r}, replaced_at={self.replaced_at!r})"
+
+
+class SkippedUrlRow(Base):
+    """A page the spider fetched (or saw listed) and did not turn into an article, with the last reason.
+
+    Scheduled runs do not fetch these again (see `state.read_crawl_state`); a refresh run does, and a
+    page stored as an article after all leaves this table.
+    """
+
+    __tablename__ = "skipped_urls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(unique=True)  # canonical
+    reason: Mapped[str] = mapped_column(String(64))  # the spider's `skipped/<reason>` stats key
+    http_status: Mapped[int | None]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    times: Mapped[int] = mapped_column(default=1)  # how many times it was skipped, over all runs
+
+    def __repr__(self) -> str:
+        return f"SkippedUrlRow(url={self.url!r}, reason={self.reason!r}, times={self.times!r})"
+
+
+class CrawlRunRow(Base):
+    """One `scrapy crawl union` run: what it was asked, what it did, how it ended (written at close)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime]
+    mode: Mapped[str | None] = mapped_column(String(16))  # scheduled, backfill, refresh
+    sections: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    since: Mapped[date | None]
+    until: Mapped[date | None]
+    pages_fetched: Mapped[int] = mapped_column(default=0)  # downloader/response_count
+    listing_pages: Mapped[int] = mapped_column(default=0)
+    articles_new: Mapped[int] = mapped_column(default=0)
+    articles_updated: Mapped[int] = mapped_column(default=0)
+    articles_unchanged: Mapped[int] = mapped_column(default=0)
+    dropped: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)  # reason -> items
+    skipped: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)  # reason -> pages
+    errors: Mapped[int] = mapped_column(default=0)  # log_count/ERROR + store/error
+    finish_reason: Mapped[str | None]
+    alert: Mapped[str | None]  # why this run needs a human (the site's markup changed...)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)  # the final Scrapy stats
+
+    def __repr__(self) -> str:
+        return f"CrawlRunRow(id={self.id!r}, started_at={self.started_at!r}, finish_reason={self.finish_reason!r})"

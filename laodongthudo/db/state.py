@@ -10,9 +10,23 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
 from .engine import make_engine, mask_url
-from .models import ArticleRow
+from .models import ArticleRow, SkippedUrlRow
 
 logger = logging.getLogger(__name__)
+
+# A page that failed for a reason that may pass (connection lost, 5xx, 429 after Scrapy's retries) is
+# fetched again by the next scheduled runs, until it has failed in this many of them.
+TRANSIENT_GIVE_UP_AFTER = 3
+
+
+def is_transient_skip(reason: str, status: int | None = None) -> bool:
+    """Could fetching the page again work? (A 404, an off-section or malformed page stays what it is.)"""
+    if reason == "failed":
+        return True
+    code = status
+    if code is None and reason.startswith("http_") and reason[5:].isdigit():
+        code = int(reason[5:])
+    return code is not None and (code >= 500 or code in (408, 429))
 
 
 @dataclass
@@ -23,6 +37,9 @@ class CrawlState:
 
 def read_crawl_state(url: str) -> CrawlState:
     """Stored article URLs with their publication times, and URLs earlier runs skipped for good.
+
+    Skipped for good: every skipped_urls row, except transient failures (`is_transient_skip`) seen fewer
+    than TRANSIENT_GIVE_UP_AFTER times, which scheduled runs try again.
 
     A database that does not exist yet knows nothing; it is not created here (storage does that)."""
     parsed = make_url(url)
@@ -40,9 +57,14 @@ def read_crawl_state(url: str) -> CrawlState:
                 rows = conn.execute(select(ArticleRow.url, ArticleRow.published_at))
                 state.known_articles = {row.url: row.published_at for row in rows}
             if "skipped_urls" in tables:
-                from .models import SkippedUrlRow
-
-                state.skipped_urls = set(conn.scalars(select(SkippedUrlRow.url)))
+                skips = conn.execute(
+                    select(SkippedUrlRow.url, SkippedUrlRow.reason, SkippedUrlRow.http_status, SkippedUrlRow.times)
+                )
+                state.skipped_urls = {
+                    row.url
+                    for row in skips
+                    if row.times >= TRANSIENT_GIVE_UP_AFTER or not is_transient_skip(row.reason, row.http_status)
+                }
         logger.info(
             "%s knows %d articles and %d skipped pages",
             mask_url(url),

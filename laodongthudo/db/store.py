@@ -1,5 +1,9 @@
 """Writing articles: upsert by URL, entities merged by `textnorm.match_key`, a batch per transaction.
 
+An article whose content_hash changes keeps its previous version in `article_revisions` (same
+transaction). Pages the spider skipped are upserted into `skipped_urls` with the batch they came
+with, and an article stored after all leaves that table.
+
 Safe with several writers on one PostgreSQL database (two crawls overlapping): rows are only
 inserted with ON CONFLICT DO NOTHING, existing rows are locked before they are compared and updated,
 and every lock is taken in sorted order, so writers neither duplicate rows nor lose updates.
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import URL, Connection, Engine, bindparam, delete, exc, select, tuple_, update
+from sqlalchemy import URL, Connection, Engine, bindparam, delete, exc, insert, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,7 +28,8 @@ from laodongthudo.textnorm import clean_text, match_key
 
 from .engine import make_engine, mask_url
 from .migrate import upgrade
-from .models import ENTITY_TYPES, ArticleEntityRow, ArticleRow, EntityRow
+from .models import ENTITY_TYPES, ArticleEntityRow, ArticleRevisionRow, ArticleRow, EntityRow, SkippedUrlRow
+from .types import AwareDateTime
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +39,11 @@ OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged", "error")
 _articles = ArticleRow.__table__
 _entities = EntityRow.__table__
 _links = ArticleEntityRow.__table__
+_revisions = ArticleRevisionRow.__table__
+_skipped = SkippedUrlRow.__table__
+# What a revision keeps: the article's stored content (not its keys, section or derived columns).
+_REVISION_FIELDS = ("content_hash", "kicker", "title", "sapo", "body", "body_html", "author", "published_at",
+                    "tags", "images", "related")  # fmt: skip
 _LIST_FIELDS = frozenset({"tags", "images", "related"})
 _IN_CHUNK = 500  # values per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
@@ -68,6 +78,15 @@ class RowError:
     error: str
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A page the spider did not turn into an article (the `page_skipped` signal's arguments)."""
+
+    url: str  # canonical
+    reason: str
+    status: int | None = None
+
+
 @dataclass
 class BatchResult:
     """What a write did to each article. `counts()` is what the pipeline puts in the Scrapy stats."""
@@ -77,6 +96,9 @@ class BatchResult:
     unchanged: int = 0
     error: int = 0
     entities_skipped: int = 0  # mentions without a name or with an unknown type
+    revisions: int = 0  # previous versions kept in article_revisions
+    skips_saved: int = 0  # skipped pages upserted into skipped_urls
+    skips_cleared: int = 0  # skipped_urls rows deleted because the page is stored now
     errors: list[RowError] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # url -> last outcome in this batch
 
@@ -91,13 +113,21 @@ class BatchResult:
             self.outcomes[url] = "error"
 
     def merge(self, other: BatchResult) -> None:
-        for name in (*OUTCOMES, "entities_skipped"):
+        for name in _COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
         self.outcomes.update(other.outcomes)
 
     def counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in (*OUTCOMES, "entities_skipped")}
+        return {name: getattr(self, name) for name in _COUNTERS}
+
+    @property
+    def stored(self) -> list[str]:
+        """URLs whose article is in the database now (new, updated or unchanged)."""
+        return [url for url, outcome in self.outcomes.items() if outcome != "error"]
+
+
+_COUNTERS = (*OUTCOMES, "entities_skipped", "revisions", "skips_saved", "skips_cleared")
 
 
 @dataclass
@@ -182,8 +212,8 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write_batch(self, articles: Iterable[Any]) -> BatchResult:
-        """Upsert the articles in one transaction and say what happened to each.
+    def write_batch(self, articles: Iterable[Any], skipped: Iterable[Skip] = ()) -> BatchResult:
+        """Upsert the articles and the skipped pages in one transaction and say what happened to each article.
 
         If the transaction fails because of a row (bad value, constraint), every article is retried
         in a transaction of its own, so only the bad ones are lost; they are logged and reported in
@@ -198,10 +228,14 @@ class Store:
                 rows.append(self._prepare(article, result))
             except Exception as error:  # a malformed item is that item's problem, not the batch's
                 self._row_failed(result, _get(article, "url"), error)
-        if rows:
+        skips = self._merge_skips(skipped)
+        if rows or skips:
             try:
                 with self.engine.begin() as connection:
-                    result.merge(self._write(connection, rows, now))
+                    part = self._write(connection, rows, now)
+                    part.skips_saved = self._save_skips(connection, skips, now)
+                    part.skips_cleared = self._clear_skips(connection, part.stored)
+                    result.merge(part)
             except Exception as error:
                 self._raise_if_transient(error)
                 logger.warning(
@@ -210,12 +244,24 @@ class Store:
                 for row in rows:
                     try:
                         with self.engine.begin() as connection:
-                            result.merge(self._write(connection, [row], now))
+                            part = self._write(connection, [row], now)
+                            part.skips_cleared = self._clear_skips(connection, part.stored)
+                            result.merge(part)
                     except Exception as row_error:
                         self._raise_if_transient(row_error)
                         self._row_failed(result, row.url, row_error)
+                if skips:
+                    with self.engine.begin() as connection:
+                        result.skips_saved = self._save_skips(connection, skips, now)
+                        # A page may be both: skipped once, then stored (listed twice, the first try failed).
+                        result.skips_cleared += self._clear_skips(connection, result.stored)
         self.totals.update(result.counts())
         return result
+
+    def forget_skips(self, urls: Iterable[str]) -> int:
+        """Delete these URLs from skipped_urls (a refresh should fetch them again); how many there were."""
+        with self.engine.begin() as connection:
+            return self._clear_skips(connection, list(urls))
 
     def _raise_if_transient(self, error: Exception) -> None:
         if is_transient(error):
@@ -261,6 +307,53 @@ class Store:
                 seen.role = seen.role or role
         return list(merged.values())
 
+    @staticmethod
+    def _merge_skips(skipped: Iterable[Skip]) -> dict[str, tuple[Skip, int]]:
+        """One row per URL (the last reason wins, `times` adds up): a statement may not upsert a row twice."""
+        merged: dict[str, tuple[Skip, int]] = {}
+        for skip in skipped:
+            if not isinstance(skip, Skip):
+                skip = Skip(**skip)
+            if not skip.url:
+                continue
+            times = merged[skip.url][1] + 1 if skip.url in merged else 1
+            merged[skip.url] = (skip, times)
+        return merged
+
+    def _save_skips(self, connection: Connection, skips: dict[str, tuple[Skip, int]], now: datetime) -> int:
+        if not skips:
+            return 0
+        statement = self._insert(_skipped)
+        statement = statement.on_conflict_do_update(
+            index_elements=["url"],
+            set_={
+                "reason": statement.excluded.reason,
+                "http_status": statement.excluded.http_status,
+                "last_seen_at": statement.excluded.last_seen_at,
+                "times": _skipped.c.times + statement.excluded.times,
+            },
+        )
+        values = [
+            {
+                "url": url,
+                "reason": skip.reason[:64],
+                "http_status": skip.status,
+                "first_seen_at": now,
+                "last_seen_at": now,
+                "times": times,
+            }
+            for url, (skip, times) in sorted(skips.items())  # sorted: concurrent writers lock in one order
+        ]
+        connection.execute(statement, values)
+        return len(values)
+
+    @staticmethod
+    def _clear_skips(connection: Connection, urls: Sequence[str]) -> int:
+        cleared = 0
+        for part in _chunks(sorted(urls)):
+            cleared += connection.execute(delete(_skipped).where(_skipped.c.url.in_(part))).rowcount or 0
+        return cleared
+
     def _write(self, connection: Connection, rows: list[_Row], now: datetime) -> BatchResult:
         # The same URL twice in a batch: write in rounds of distinct URLs, so the second copy is
         # compared with the first, as if it had come in the next batch.
@@ -305,6 +398,7 @@ class Store:
         locked = self._find(connection, existing, lock=True)
         unchanged: list[int] = []
         changed: list[dict[str, Any]] = []
+        replaced: list[int] = []  # rows whose content_hash changes: their current version becomes a revision
         for url in existing:
             id_, stored_hash = locked[url]
             incoming = rows[url].values["content_hash"]
@@ -315,14 +409,30 @@ class Store:
                 ids[url] = id_
                 changed.append({**rows[url].values, "_id": id_, "last_seen_at": now, "updated_at": now})
                 result.record(url, "updated")
+                if incoming != stored_hash:
+                    replaced.append(id_)
         for part in _chunks(unchanged):
             connection.execute(update(_articles).where(_articles.c.id.in_(part)).values(last_seen_at=now))
+        for part in _chunks(replaced):
+            result.revisions += self._keep_revisions(connection, part, now)
         if changed:
             connection.execute(update(_articles).where(_articles.c.id == bindparam("_id")), changed)
             for part in _chunks([row["_id"] for row in changed]):
                 connection.execute(delete(_links).where(_links.c.article_id.in_(part)))
 
         self._link_entities(connection, [(ids[url], rows[url].mentions) for url in urls if url in ids])
+
+    @staticmethod
+    def _keep_revisions(connection: Connection, article_ids: Sequence[int], now: datetime) -> int:
+        """Copy these articles' current content into article_revisions (before it is overwritten)."""
+        columns = ["article_id", *_REVISION_FIELDS, "stored_at", "replaced_at"]
+        source = select(
+            _articles.c.id,
+            *(_articles.c[name] for name in _REVISION_FIELDS),
+            _articles.c.updated_at,
+            literal(now, AwareDateTime()),
+        ).where(_articles.c.id.in_(article_ids))
+        return connection.execute(insert(_revisions).from_select(columns, source)).rowcount or 0
 
     def _find(self, connection: Connection, urls: Sequence[str], *, lock: bool) -> dict[str, tuple[int, str | None]]:
         found: dict[str, tuple[int, str | None]] = {}
