@@ -49,11 +49,22 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-EXTENSIONS = {"laodongthudo.extensions.stats_file.StatsFile": 900}
+EXTENSIONS = {
+    "laodongthudo.extensions.stats_file.StatsFile": 900,
+    # A crawl_runs row and a summary in the log when the spider closes; the markup alert.
+    "laodongthudo.extensions.run_record.RunRecordExtension": 800,
+}
 STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
 
 # Rows are written in batches of this many items, off the reactor thread.
 STORE_BATCH_SIZE = 50
+# Database unreachable or locked: retry a batch this many times, after STORE_RETRY_DELAY seconds doubled each
+# time (2+4+8+16+32 s: a restart of the server loses nothing), then stop the crawl (`store_unavailable`).
+STORE_RETRY_TIMES = 5
+STORE_RETRY_DELAY = 2.0
+
+# `scrapy crawl` exits 3 on the markup alert and 4 when the database was unavailable (commands/crawl.py).
+COMMANDS_MODULE = "laodongthudo.commands"
 
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

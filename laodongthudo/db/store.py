@@ -432,7 +432,8 @@ class Store:
             _articles.c.updated_at,
             literal(now, AwareDateTime()),
         ).where(_articles.c.id.in_(article_ids))
-        return connection.execute(insert(_revisions).from_select(columns, source)).rowcount or 0
+        connection.execute(insert(_revisions).from_select(columns, source))
+        return len(article_ids)  # the rows are locked: every one of them is there
 
     def _find(self, connection: Connection, urls: Sequence[str], *, lock: bool) -> dict[str, tuple[int, str | None]]:
         found: dict[str, tuple[int, str | None]] = {}

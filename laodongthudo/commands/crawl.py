@@ -1,0 +1,45 @@
+"""`scrapy crawl` with an exit status that tells a scheduler (cron, systemd, Scrapyd) how the run went.
+
+Scrapy's own `crawl` exits non-zero only when the crawler cannot start. This one also exits
+- 3 when the run ended with the markup alert (`run/alert` in the stats, see extensions/run_record.py),
+- 4 when the database was unavailable (finish reason `store_unavailable`, or items left unstored).
+Scrapyd's runner goes through `scrapy.cmdline.execute` too, so its jobs end with the same status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from laodongthudo.extensions.run_record import ALERT_STAT, exit_status
+
+logger = logging.getLogger(__name__)
+
+
+class Command(ScrapyCrawlCommand):
+    crawler: Crawler | None = None
+
+    def long_desc(self) -> str:
+        return (
+            f"{super().long_desc()} Exits with status 3 when the site's markup has probably changed (the run "
+            "stored nothing and pages lacked a body or date), 4 when the database was unavailable."
+        )
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if self.exitcode or self.crawler is None or self.crawler.stats is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        status = exit_status(stats)
+        if status:
+            reason = stats.get(ALERT_STAT) or f"the database was unavailable ({stats.get('finish_reason')})"
+            logger.error("Exiting with status %d: %s", status, reason)
+            self.exitcode = status

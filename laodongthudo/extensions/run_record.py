@@ -1,0 +1,322 @@
+"""One `crawl_runs` row per crawl, a one-screen summary in the log, and the markup alert.
+
+When the spider closes (after the item pipelines, so the store pipeline has written everything), this
+extension builds the run record from the final stats and the spider's plan, writes it with an engine of
+its own (the store pipeline has closed its engine by then) and logs a summary at INFO.
+
+Markup alert: a run that stored nothing while pages went missing a body or a date (see MARKUP_COUNTERS)
+most likely met a new layout of the site. The run record's `alert` says so, the message is logged at
+ERROR, the stats carry it under `run/alert`, and `scrapy crawl` (laodongthudo.commands.crawl) exits with
+status 3. Pages skipped for a missing body during such a run are forgotten from `skipped_urls`, so that the
+run after the parser is fixed fetches them again.
+
+Settings: RUN_RECORD_ENABLED (default True), DATABASE_URL, STORE_RETRY_TIMES / STORE_RETRY_DELAY (the
+same patience as the store pipeline when the database is unavailable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import delete, insert, make_url
+
+from laodongthudo.db import (
+    HANOI,
+    CrawlRunRow,
+    SkippedUrlRow,
+    StoreUnavailable,
+    describe_error,
+    is_transient,
+    make_engine,
+    mask_url,
+    upgrade,
+)
+
+logger = logging.getLogger(__name__)
+
+ALERT_STAT = "run/alert"
+STORE_UNAVAILABLE = "store_unavailable"  # pipelines.store.CLOSE_REASON
+# Counters that go up when a page's markup is not what the parsers know.
+MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "dropped/no_title")
+# Listing counters that tell the same when nothing on the listings was recognised either.
+LISTING_COUNTERS = ("listing/unknown_layout", "listing/empty")
+LISTING_RECOGNISED = ("listing/known", "listing/known_skipped")
+# skipped_urls reasons a markup change causes: not remembered after an alerted run.
+MARKUP_SKIP_REASONS = ("no_body",)
+
+
+def _int(stats: Mapping[str, Any], key: str) -> int:
+    value = stats.get(key) or 0
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _by_reason(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {key[len(prefix) :]: _int(stats, key) for key in sorted(stats) if key.startswith(prefix)}
+
+
+def _aware(value: Any, default: datetime) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return default
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _secret_words(database_url: str | None) -> list[str]:
+    """The database password, as written and as it appears URL-encoded."""
+    if not database_url:
+        return []
+    try:
+        password = make_url(database_url).password
+    except Exception:
+        return []
+    if not password:
+        return []
+    from urllib.parse import quote, quote_plus
+
+    return sorted({str(password), quote(str(password), safe=""), quote_plus(str(password))}, key=len, reverse=True)
+
+
+def scrub(value: Any, secrets: list[str]) -> Any:
+    """A JSON-able copy of `value` (datetimes as ISO text) with every secret replaced by ***."""
+    text = json.dumps(value, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    for secret in secrets:
+        if secret:
+            text = text.replace(json.dumps(secret)[1:-1], "***")
+    return json.loads(text)
+
+
+def markup_alert(stats: Mapping[str, Any]) -> str | None:
+    """The alert message when the run stored nothing and the markup counters say why; else None."""
+    stored = sum(_int(stats, f"store/{name}") for name in ("new", "updated", "unchanged"))
+    if stored:
+        return None
+    evidence = {key: _int(stats, key) for key in MARKUP_COUNTERS if _int(stats, key)}
+    if not any(_int(stats, key) for key in LISTING_RECOGNISED):
+        evidence |= {key: _int(stats, key) for key in LISTING_COUNTERS if _int(stats, key)}
+    if not evidence:
+        return None
+    counters = ", ".join(f"{key}={count}" for key, count in evidence.items())
+    return (
+        "The site's markup has probably changed: this run stored no article, and pages were skipped or dropped "
+        f"for a missing body, title, date or article list ({counters}). Check the layout parsers "
+        "(laodongthudo/layouts) against a live page."
+    )
+
+
+@dataclass
+class RunRecord:
+    """The `crawl_runs` row of a run, built from its final stats (see CrawlRunRow for the columns)."""
+
+    started_at: datetime
+    finished_at: datetime
+    mode: str | None
+    sections: list[str]
+    since: date | None
+    until: date | None
+    pages_fetched: int
+    listing_pages: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    dropped: dict[str, int]
+    skipped: dict[str, int]
+    errors: int
+    finish_reason: str | None
+    alert: str | None
+    stats: dict[str, Any]
+    reached_back: dict[str, date] = field(default_factory=dict)  # not stored: in `stats` as progress/*
+    id: int | None = None
+
+    @classmethod
+    def from_stats(
+        cls,
+        stats: Mapping[str, Any],
+        spider: Spider | None,
+        *,
+        secrets: Sequence[str] = (),
+        now: datetime | None = None,
+    ) -> RunRecord:
+        now = now or datetime.now(UTC)
+        plan = getattr(spider, "plan", None)
+        mode = getattr(plan, "mode", None)
+        reached = getattr(spider, "oldest_seen", None) or {}
+        return cls(
+            started_at=_aware(stats.get("start_time"), now),
+            finished_at=_aware(stats.get("finish_time"), now),
+            mode=str(mode) if mode is not None else None,
+            sections=[str(s) for s in getattr(spider, "sections", ()) or ()],
+            since=getattr(plan, "since", None),
+            until=getattr(plan, "until", None),
+            pages_fetched=_int(stats, "downloader/response_count"),
+            listing_pages=_int(stats, "listing/pages"),
+            articles_new=_int(stats, "store/new"),
+            articles_updated=_int(stats, "store/updated"),
+            articles_unchanged=_int(stats, "store/unchanged"),
+            dropped=_by_reason(stats, "dropped/"),
+            skipped=_by_reason(stats, "skipped/"),
+            errors=_int(stats, "log_count/ERROR") + _int(stats, "store/error"),
+            finish_reason=stats.get("finish_reason"),
+            alert=stats.get(ALERT_STAT),
+            stats=scrub(dict(stats), list(secrets)),
+            reached_back={str(k): v for k, v in reached.items() if isinstance(v, date)},
+        )
+
+    def row(self) -> dict[str, Any]:
+        columns = {c.name for c in CrawlRunRow.__table__.columns} - {"id"}
+        return {name: getattr(self, name) for name in columns}
+
+    @property
+    def duration(self) -> timedelta:
+        return max(self.finished_at - self.started_at, timedelta(0))
+
+    def summary(self) -> str:
+        """The one-screen summary, as plain-text rows of label and value."""
+        seconds = self.duration.total_seconds()
+        minutes = seconds / 60 if seconds > 0 else 0.0
+
+        def per_minute(count: int) -> str:
+            return f"{count / minutes:.1f}/min" if minutes else "-"
+
+        def reasons(counts: dict[str, int]) -> str:
+            total = sum(counts.values())
+            if not total:
+                return "0"
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            return f"{total}: " + ", ".join(f"{reason} {count}" for reason, count in ordered)
+
+        stored = self.articles_new + self.articles_updated + self.articles_unchanged
+        rows = [
+            ("run", f"#{self.id}" if self.id is not None else "(not recorded)"),
+            ("mode", self.mode or "-"),
+            ("sections", ", ".join(self.sections) or "-"),
+            ("days", f"since {self.since or '-'} until {self.until or '-'}"),
+            ("started", self.started_at.astimezone(HANOI).isoformat(sep=" ", timespec="seconds")),
+            ("duration", f"{timedelta(seconds=round(seconds))} ({seconds:.1f} s)"),
+            ("pages fetched", f"{self.pages_fetched} ({per_minute(self.pages_fetched)})"),
+            ("listing pages", str(self.listing_pages)),
+            (
+                "articles",
+                f"new {self.articles_new}, updated {self.articles_updated}, unchanged {self.articles_unchanged}"
+                f" ({per_minute(stored)} stored, {per_minute(self.articles_new)} new)",
+            ),
+            ("dropped", reasons(self.dropped)),
+            ("skipped", reasons(self.skipped)),
+            ("errors", str(self.errors)),
+            ("finish reason", self.finish_reason or "-"),
+        ]
+        if self.reached_back:
+            rows.append(
+                (
+                    "reached back to",
+                    ", ".join(f"{s} {d.isoformat()}" for s, d in sorted(self.reached_back.items())),
+                )
+            )
+        if self.alert:
+            rows.append(("ALERT", self.alert))
+        width = max(len(label) for label, _ in rows)
+        lines = ["Crawl run summary", "-" * 60]
+        lines += [f"{label:<{width}}  {value}" for label, value in rows]
+        lines.append("-" * 60)
+        return "\n".join(lines)
+
+
+def write_run(database_url: str, record: RunRecord, *, forget_markup_skips: bool = False) -> int:
+    """Insert the run's row (schema brought to head first) and return its id.
+
+    With `forget_markup_skips`, the skipped_urls rows this run left for a missing body are deleted in the
+    same transaction. Raises StoreUnavailable when the database cannot be reached."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            if forget_markup_skips:
+                connection.execute(
+                    delete(SkippedUrlRow).where(
+                        SkippedUrlRow.reason.in_(MARKUP_SKIP_REASONS),
+                        SkippedUrlRow.last_seen_at >= record.started_at,
+                    )
+                )
+            result = connection.execute(insert(CrawlRunRow).returning(CrawlRunRow.id), [record.row()])
+            return int(result.scalar_one())
+    except Exception as error:
+        if is_transient(error):
+            raise StoreUnavailable(f"database {mask_url(engine.url)}: {describe_error(error)}") from error
+        raise
+    finally:
+        engine.dispose()
+
+
+class RunRecordExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.database_url: str = settings.get("DATABASE_URL") or "sqlite:///laodongthudo.db"
+        self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
+        self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
+        self.record: RunRecord | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecordExtension:
+        if not crawler.settings.getbool("RUN_RECORD_ENABLED", True):
+            raise NotConfigured
+        extension = cls(crawler)
+        # Connected after CoreStats (a built-in extension), so finish_time and finish_reason are set.
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("finish_reason", stats.get_value("finish_reason") or reason)
+        alert = markup_alert(stats.get_stats())
+        if alert:
+            stats.set_value(ALERT_STAT, alert)
+            logger.error(alert)
+        secrets = _secret_words(self.database_url)
+        record = RunRecord.from_stats(stats.get_stats(), spider, secrets=secrets)
+        self.record = record
+        try:
+            record.id = await self._write(record)
+        except Exception as error:
+            message = str(error) if isinstance(error, StoreUnavailable) else describe_error(error)
+            logger.error("Cannot write the run record to %s: %s", mask_url(self.database_url), message)
+        text = record.summary()
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        logger.info("%s", text)
+
+    async def _write(self, record: RunRecord) -> int:
+        for attempt in range(self.retry_times + 1):
+            try:
+                return await asyncio.to_thread(
+                    write_run, self.database_url, record, forget_markup_skips=bool(record.alert)
+                )
+            except StoreUnavailable as error:
+                if attempt == self.retry_times:
+                    raise
+                delay = self.retry_delay * 2**attempt
+                logger.warning("%s; writing the run record again in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def exit_status(stats: Mapping[str, Any]) -> int:
+    """What `scrapy crawl` should exit with: 3 for the markup alert, 4 when storage was unavailable."""
+    if stats.get(ALERT_STAT):
+        return 3
+    if stats.get("finish_reason") == STORE_UNAVAILABLE or _int(stats, "store/lost"):
+        return 4
+    return 0
+
+
+__all__ = ["ALERT_STAT", "RunRecord", "RunRecordExtension", "exit_status", "markup_alert", "scrub", "write_run"]
