@@ -8,6 +8,9 @@ Databases, all real:
 - `pg_url` (session): an empty database on that server, dropped at the end.
 - `fresh_pg_url`: an empty database of its own for one test (CREATE DATABASE, ~0.1 s).
 - `db_url`: parametrised over sqlite and postgresql (marked `postgres`); empty for each test.
+- `pg_role_url`: an empty database owned by a new role that has a password (with URL-special characters).
+- `unreachable_pg_url`: a PostgreSQL URL with a password and a port nobody listens on.
+- `PgCluster`: a throwaway cluster of one's own, to stop and start (`tests/test_db_outage.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import contextlib
 import glob
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
@@ -46,8 +50,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class _Cluster:
-    """A PostgreSQL cluster in a temporary directory; fast and unsafe (no fsync), for tests only."""
+class PgCluster:
+    """A PostgreSQL cluster in a temporary directory; fast and unsafe (no fsync), for tests only.
+
+    `start()` creates and starts it on a free port; `pause()` stops the server (fast shutdown: open
+    connections are cut) and `resume()` starts it again on the same port; `stop()` removes it."""
 
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
@@ -72,17 +79,25 @@ class _Cluster:
                   "--no-locale", "--no-sync", "--no-instructions")  # fmt: skip
         for attempt in range(3):  # the free port may be taken before the server binds it
             self.port = _free_port()
-            options = (
-                f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"
-                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
-            )
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                          "-o", options, "start")  # fmt: skip
+                          "-o", self._options(), "start")  # fmt: skip
                 return
             except subprocess.CalledProcessError:
                 if attempt == 2:
                     raise RuntimeError(f"PostgreSQL did not start:\n{self.log.read_text()[-2000:]}") from None
+
+    def _options(self) -> str:
+        return (
+            f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"
+            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+
+    def pause(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", self._options(), "start")
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -95,6 +110,17 @@ class _Cluster:
                           database="postgres")  # fmt: skip
 
 
+def pg_bindir_or_skip() -> Path:
+    """The server binaries; without them the test is skipped, or failed when the `CI` variable is set."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        message = f"no PostgreSQL server binaries (run .ci/pg-install) and {PG_URL_ENV} is not set"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test PostgreSQL: {message}", pytrace=False)
+        pytest.skip(message)
+    return bindir
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[URL]:
     if os.environ.get(PG_URL_ENV):
@@ -103,13 +129,7 @@ def pg_server() -> Iterator[URL]:
             url = url.set(drivername="postgresql+psycopg")
         yield url
         return
-    bindir = _pg_bindir()
-    if bindir is None:
-        message = f"no PostgreSQL server binaries (run .ci/pg-install) and {PG_URL_ENV} is not set"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must test PostgreSQL: {message}", pytrace=False)
-        pytest.skip(message)
-    cluster = _Cluster(bindir)
+    cluster = PgCluster(pg_bindir_or_skip())
     try:
         cluster.start()
         yield cluster.url
@@ -151,3 +171,27 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "fresh_pg_url")
+
+
+@pytest.fixture
+def pg_role_url(pg_server: URL) -> Iterator[str]:
+    role = f"ldtd_crawler_{uuid.uuid4().hex[:8]}"
+    password = f"Pw-{secrets.token_hex(6)}@/#x"  # URL-special characters: the URL carries it encoded
+    name = f"ldtd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
+        connection.execute(text(f'CREATE DATABASE "{name}" OWNER "{role}" TEMPLATE template0 ENCODING \'UTF8\''))
+    try:
+        url = pg_server.set(username=role, password=password, database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+@pytest.fixture
+def unreachable_pg_url() -> str:
+    return f"postgresql+psycopg://crawler:s3cret@127.0.0.1:{_free_port()}/news"
