@@ -57,7 +57,7 @@ PageKey = tuple[str, int]  # (section, listing page number)
 logger = logging.getLogger(__name__)
 
 ARGUMENTS = ("section", "since", "until", "refresh")
-CHECKPOINT_INTERVAL = 5.0  # seconds between two checkpoints of a backfill's progress
+CHECKPOINT_INTERVAL = 5.0  # default seconds between two checkpoints of a backfill (LDTD_CHECKPOINT_INTERVAL)
 RUNNING_MARK = "union.running"  # in JOBDIR while a run is open; left behind by a run that did not close
 STATE_KEY = "union"  # the spider's part of `self.state`
 
@@ -265,7 +265,8 @@ class UnionSpider(scrapy.Spider):
         if not self.checkpointing or not self.jobdir:
             return
         now = time.monotonic()
-        if not force and now - self._checkpointed_at < CHECKPOINT_INTERVAL:
+        interval = self.settings.getfloat("LDTD_CHECKPOINT_INTERVAL", CHECKPOINT_INTERVAL)
+        if not force and now - self._checkpointed_at < interval:
             return
         self._checkpointed_at = now
         path = Path(self.jobdir, "spider.state")
