@@ -10,7 +10,7 @@ Databases, all real:
 - `db_url`: parametrised over sqlite and postgresql (marked `postgres`); empty for each test.
 - `pg_role_url`: an empty database owned by a new role that has a password (with URL-special characters).
 - `unreachable_pg_url`: a PostgreSQL URL with a password and a port nobody listens on.
-- `PgCluster`: a throwaway cluster of one's own, to stop and start (`tests/test_db_outage.py`).
+- `own_pg_cluster`: a throwaway cluster of the test's own (`PgCluster`), to pause and resume.
 """
 
 from __future__ import annotations
@@ -195,3 +195,13 @@ def pg_role_url(pg_server: URL) -> Iterator[str]:
 @pytest.fixture
 def unreachable_pg_url() -> str:
     return f"postgresql+psycopg://crawler:s3cret@127.0.0.1:{_free_port()}/news"
+
+
+@pytest.fixture
+def own_pg_cluster() -> Iterator[PgCluster]:
+    cluster = PgCluster(pg_bindir_or_skip())
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
