@@ -324,9 +324,9 @@ def test_a_publication_date_in_the_future_is_not_stored() -> None:
         head_end = html.index("</head>")
         iso = truth.published.isoformat()
         html = html[:head_end] + f'<meta property="article:published_time" content="{iso}">' + html[head_end:]
-    year = str(truth.published.year)
-    span = re.search(r'<span class="article-date">.*?</span>', html, re.S)
-    assert span and year in span.group()
-    typo = span.group().replace(year, "2095")
-    item = extract_or_refuse(html[: span.start()] + typo + html[span.end() :], CANONICAL_ROOT + truth.path)
+    # The visible date only ("14/12/2025" -> "14/12/2095"); the metadata keeps the true time.
+    visible = re.compile(r'(<span class="format_date">\d{2}/\d{2}/)(\d{4})(</span>)')
+    assert visible.search(html) and visible.search(html)[2] == str(truth.published.year)
+    typo = visible.sub(r"\g<1>2095\g<3>", html, count=1)
+    item = extract_or_refuse(typo, CANONICAL_ROOT + truth.path)
     assert item is None or item.published_at == truth.published
