@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
@@ -98,11 +98,16 @@ def parse_datetime(text: str | None) -> datetime | None:
     return _in_hanoi(parsed) if parsed is not None else None
 
 
-def published_at(date_texts: list[str] | tuple[str, ...] | None) -> datetime | None:
-    """The first of the page's date strings (most trusted first) that parses."""
+# The paper's archive starts in the 2000s; a later date than tomorrow is a typo on the page, not a date.
+EARLIEST_PUBLICATION = datetime(2000, 1, 1, tzinfo=HANOI)
+
+
+def published_at(date_texts: list[str] | tuple[str, ...] | None, now: datetime | None = None) -> datetime | None:
+    """The first of the page's date strings (most trusted first) that parses to a plausible publication time."""
+    latest = (now or datetime.now(HANOI)) + timedelta(days=1)
     for text in date_texts or ():
         parsed = parse_datetime(text)
-        if parsed is not None:
+        if parsed is not None and EARLIEST_PUBLICATION <= parsed <= latest:
             return parsed
     return None
 

@@ -1,14 +1,17 @@
 """Downloader middleware that honours `Retry-After` (Scrapy's own retry ignores it).
 
-On a 429 or 503 carrying `Retry-After`, the domain's download slot is slowed to at least that delay, and the
-request is retried once the delay has passed; after `RETRY_AFTER_MAX_TIMES` such answers for one request it
-gives up and lets the response through (the spider counts it). Delays are capped by `RETRY_AFTER_MAX_DELAY`.
+On a 429 or 503 carrying `Retry-After`, the domain's download slot is slowed to at least that delay while the
+request waits, then the request is retried and the slot gets its own delay back; after `RETRY_AFTER_MAX_TIMES`
+such answers for one request it gives up and lets the response through (the spider counts it). Delays are capped
+by `RETRY_AFTER_MAX_DELAY`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -44,6 +47,7 @@ class RetryAfterMiddleware:
         self.crawler = crawler
         self.max_times = crawler.settings.getint("RETRY_AFTER_MAX_TIMES", 5)
         self.max_delay = crawler.settings.getfloat("RETRY_AFTER_MAX_DELAY", 600.0)
+        self._waiting: dict[str, tuple[int, float]] = {}  # slot key -> (requests waiting, the slot's own delay)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -64,18 +68,33 @@ class RetryAfterMiddleware:
             )
             return response
         delay = min(delay, self.max_delay)
-        self._slow_down(request, delay)
         stats.inc_value("retry_after/retried")
         logger.info("%d with Retry-After %.0fs for %s: waiting, then retrying", response.status, delay, request.url)
-        await asyncio.sleep(delay)
+        with self._slowed(request, delay):
+            await asyncio.sleep(delay)
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_times"] = tries
         return retry
 
-    def _slow_down(self, request: Request, delay: float) -> None:
+    @contextmanager
+    def _slowed(self, request: Request, delay: float) -> Iterator[None]:
+        """The request's download slot spaced by at least `delay` while inside; its own delay back after.
+
+        Several requests may wait on one slot at once: the slot's delay comes back when the last one is done."""
         downloader = self.crawler.engine.downloader if self.crawler.engine else None
-        if downloader is None:
+        key = downloader.get_slot_key(request) if downloader else None
+        slot = downloader.slots.get(key) if downloader else None
+        if slot is None:
+            yield
             return
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None:
-            slot.delay = max(slot.delay, delay)
+        waiting, own_delay = self._waiting.get(key, (0, slot.delay))
+        self._waiting[key] = (waiting + 1, own_delay)
+        slot.delay = max(slot.delay, delay)
+        try:
+            yield
+        finally:
+            waiting, own_delay = self._waiting.pop(key)
+            if waiting > 1:
+                self._waiting[key] = (waiting - 1, own_delay)
+            else:
+                slot.delay = own_delay

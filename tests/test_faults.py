@@ -267,14 +267,6 @@ def test_429_with_retry_after_is_waited_out_counted_and_the_page_crawled(rate_li
     assert expected <= set(rate_limited.rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug (laodongthudo.middlewares.RetryAfterMiddleware._slow_down): slot.delay is raised to the Retry-After "
-    "value and never restored, so one 429 with 'Retry-After: 2' slows every later request of the crawl to about "
-    "one per 2 s (a 120-article crawl took 5.5 min instead of 10 s). Fix: remember the slot's delay, and put it "
-    "back once the wait is over (or let a later 2xx restore it), e.g. a per-slot 'blocked until' time instead of "
-    "a permanent delay.",
-)
 def test_one_retry_after_does_not_slow_the_rest_of_the_crawl(rate_limited: RateLimitedCrawl) -> None:
     log = rate_limited.timed_log
     retried_at = max(i for i, (_, p) in enumerate(log) if p == RATE_LIMIT_PATH)
