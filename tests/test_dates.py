@@ -210,3 +210,11 @@ def test_pipeline_drops_an_undated_article_and_counts_it(texts: list[str]) -> No
     with pytest.raises(DropItem, match="no_date"):
         DatesPipeline.from_crawler(crawler).process_item(article(date_texts=texts))
     assert crawler.stats.get_value("dropped/no_date") == 1
+
+
+def test_implausible_publication_dates_are_passed_over_for_the_next_source() -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=HANOI)
+    texts = ["14/12/2095 09:15", "2025-12-14T09:15:00+07:00"]
+    assert published_at(texts, now=now) == datetime(2025, 12, 14, 9, 15, tzinfo=HANOI)
+    assert published_at(["14/12/1995 09:15"], now=now) is None
+    assert published_at(["24/11/2026 06:00"], now=now) is not None  # tomorrow morning: clocks differ
