@@ -268,10 +268,12 @@ def test_429_with_retry_after_is_waited_out_counted_and_the_page_crawled(rate_li
 
 
 def test_one_retry_after_does_not_slow_the_rest_of_the_crawl(rate_limited: RateLimitedCrawl) -> None:
+    # The slot is slowed only while the 429's request waits (it once stayed slowed for the rest of the crawl).
     log = rate_limited.timed_log
     retried_at = max(i for i, (_, p) in enumerate(log) if p == RATE_LIMIT_PATH)
     later = [t for t, _ in log[retried_at:]]
     assert len(later) >= 6
     gaps = [b - a for a, b in zip(later, later[1:], strict=False)]
     # With DOWNLOAD_DELAY=0 and 32 parallel requests the page's articles are asked for at once.
-    assert statistics.median(gaps) < 0.2, f"median gap {statistics.median(gaps):.2f}s after the retried page"
+    median = statistics.median(gaps)
+    assert median < 0.3 * RETRY_AFTER_S, f"median gap {median:.2f}s between requests after the retried page"
