@@ -99,6 +99,8 @@ class StorePipeline:
 
     def page_skipped(self, url: str, reason: str, status: int | None = None, **kwargs: Any) -> None:
         """Signal handler: remember a page the spider did not turn into an article."""
+        if self._known_skip(url):
+            return
         self._skips.append(Skip(url, reason, status))
         # Skips ride with the item batches; a run that skips page after page (say the markup changed
         # and nothing parses) writes them without waiting for items.
@@ -113,6 +115,15 @@ class StorePipeline:
             except RuntimeError:  # no event loop (driven by hand): they wait for the next batch
                 return
             self._skip_flush = loop.create_task(self._flush(final=False))
+
+    def _known_skip(self, url: str) -> bool:
+        """Already remembered as skipped for good, and not fetched again by this run (the spider only saw it
+        listed): nothing new to write. A quiet scheduled run thus writes nothing but its run record."""
+        spider = getattr(self.crawler, "spider", None)
+        plan = getattr(spider, "plan", None)
+        if plan is None or getattr(plan, "refetch_known", False):
+            return False
+        return url in getattr(spider, "skipped_before", ())
 
     def _batch_ready(self) -> bool:
         return len(self._buffer) >= self.batch_size or len(self._skips) >= self.batch_size

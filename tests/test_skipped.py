@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from laodongthudo.crawlplan import CrawlPlan
 from laodongthudo.db import Skip, SkippedUrlRow, Store, make_engine
 from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, is_transient_skip, read_crawl_state
 from laodongthudo.items import Article
@@ -117,7 +119,8 @@ def test_crawl_state_knows_permanent_skips_and_retries_transient_ones(store: Sto
 
 @pytest.mark.parametrize(
     ("reason", "status", "transient"),
-    [("failed", None, True), ("http_500", 500, True), ("http_429", None, True), ("http_404", 404, False),
+    [("failed", None, True), ("timeout", None, True), ("truncated", 200, True), ("http_500", 500, True),
+     ("http_429", None, True), ("http_404", 404, False),
      ("no_body", 200, False), ("off_section", 200, False), ("not_article", None, False)],
 )  # fmt: skip
 def test_which_skips_are_transient(reason: str, status: int | None, transient: bool) -> None:
@@ -156,6 +159,23 @@ def test_the_pipeline_records_skip_signals_with_its_batches(db_url: str) -> None
     stats = pipeline.crawler.stats.get_stats()
     assert stats["store/skips_saved"] == 5
     assert stats["store/new"] == 3
+
+
+@pytest.mark.parametrize("refresh", [False, True])
+def test_a_page_known_as_skipped_is_rewritten_only_when_fetched_again(sqlite_url: str, refresh: bool) -> None:
+    pipeline = make_pipeline(sqlite_url)
+    # A scheduled run only sees such a page listed; a refresh run fetches it again.
+    pipeline.crawler.spider = SimpleNamespace(plan=CrawlPlan.from_args(refresh="1" if refresh else None),
+                                              skipped_before={url(1)})  # fmt: skip
+
+    async def crawl() -> None:
+        await pipeline.open_spider()
+        for n in (1, 2):
+            pipeline.crawler.signals.send_catch_log(page_skipped, url=url(n), reason="not_article", status=None)
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert set(skipped(sqlite_url)) == ({url(1), url(2)} if refresh else {url(2)})
 
 
 # -- real crawls ------------------------------------------------------------------------------------------

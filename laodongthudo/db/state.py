@@ -19,9 +19,13 @@ logger = logging.getLogger(__name__)
 TRANSIENT_GIVE_UP_AFTER = 3
 
 
+# Skip reasons of the spider that may pass: a download that failed, timed out or came back cut short.
+TRANSIENT_REASONS = frozenset({"failed", "timeout", "truncated"})
+
+
 def is_transient_skip(reason: str, status: int | None = None) -> bool:
     """Could fetching the page again work? (A 404, an off-section or malformed page stays what it is.)"""
-    if reason == "failed":
+    if reason in TRANSIENT_REASONS:
         return True
     code = status
     if code is None and reason.startswith("http_") and reason[5:].isdigit():
