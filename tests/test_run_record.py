@@ -98,7 +98,7 @@ def test_record_from_stats_and_its_summary() -> None:
     spider = SimpleNamespace(
         plan=CrawlPlan.from_args(since="2025-01-01"),
         sections=("hoat-dong", "thang-cong-nhan"),
-        oldest_seen={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": date(2024, 12, 30)},
+        oldest_seen={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": datetime(2024, 12, 29, 20, tzinfo=UTC)},
     )
     record = RunRecord.from_stats(stats, spider, secrets=["p@ss", "p%40ss"])
     assert (record.mode, record.sections, record.since, record.until) == (

@@ -71,6 +71,13 @@ def _aware(value: Any, default: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _day(value: date) -> date:
+    """A day as the summary shows it: datetimes (aware or Hanoi-naive) become their Hanoi calendar day."""
+    if isinstance(value, datetime):
+        return value.astimezone(HANOI).date() if value.tzinfo else value.date()
+    return value
+
+
 def _secret_words(database_url: str | None) -> list[str]:
     """The database password, as written and as it appears URL-encoded."""
     if not database_url:
@@ -168,7 +175,7 @@ class RunRecord:
             finish_reason=stats.get("finish_reason"),
             alert=stats.get(ALERT_STAT),
             stats=scrub(dict(stats), list(secrets)),
-            reached_back={str(k): v for k, v in reached.items() if isinstance(v, date)},
+            reached_back={str(k): _day(v) for k, v in reached.items() if isinstance(v, date)},
         )
 
     def row(self) -> dict[str, Any]:
@@ -296,13 +303,15 @@ class RunRecordExtension:
         logger.info("%s", text)
 
     async def _write(self, record: RunRecord) -> int:
-        for attempt in range(self.retry_times + 1):
+        # The store pipeline has waited out the database already when it gave up: one try is enough then.
+        retries = 0 if record.finish_reason == STORE_UNAVAILABLE else self.retry_times
+        for attempt in range(retries + 1):
             try:
                 return await asyncio.to_thread(
                     write_run, self.database_url, record, forget_markup_skips=bool(record.alert)
                 )
             except StoreUnavailable as error:
-                if attempt == self.retry_times:
+                if attempt == retries:
                     raise
                 delay = self.retry_delay * 2**attempt
                 logger.warning("%s; writing the run record again in %.1f s", error, delay)
