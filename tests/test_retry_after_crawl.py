@@ -1,9 +1,6 @@
 """A real crawl against the replica's `rate_limit` fault: `/cong-doan/hoat-dong/p2` answers 429 with
 `Retry-After: 2`. The retry waits at least that long (server-side arrival times), the crawl completes; a URL
 that keeps answering 429 is given up after a bounded number of tries, and counted.
-
-AutoThrottle is on here, as in production (`settings.py`): it brings the download delay back down after the
-Retry-After middleware has raised it; the other settings are the tests' fast ones.
 """
 
 from __future__ import annotations
@@ -16,14 +13,12 @@ from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
-THROTTLED = {"AUTOTHROTTLE_ENABLED": "True", "AUTOTHROTTLE_START_DELAY": "0", "AUTOTHROTTLE_TARGET_CONCURRENCY": "32"}
-
 
 def test_the_retry_comes_after_retry_after_and_the_crawl_completes(tmp_path):
     site = build_site(n_articles=40, seed=41, faults=("rate_limit",))
     database_url = f"sqlite:///{tmp_path / 'crawl.db'}"
     with serve(site) as replica:
-        run = run_crawl(replica.base_url, database_url, settings=THROTTLED)
+        run = run_crawl(replica.base_url, database_url)
         arrivals = [when for when, path in replica.timed_log if path == RATE_LIMIT_PATH]
 
     assert run.returncode == 0, run.log[-3000:]
@@ -47,7 +42,7 @@ def test_a_url_that_keeps_answering_429_is_given_up_after_a_bounded_number_of_tr
             replica.base_url,
             database_url,
             "section=hoat-dong",
-            settings={**THROTTLED, "RETRY_AFTER_MAX_TIMES": str(max_times), "RETRY_TIMES": str(retry_times)},
+            settings={"RETRY_AFTER_MAX_TIMES": str(max_times), "RETRY_TIMES": str(retry_times)},
         )
         arrivals = [when for when, path in replica.timed_log if path == RATE_LIMIT_PATH]
 
