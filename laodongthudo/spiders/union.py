@@ -310,6 +310,7 @@ class UnionSpider(scrapy.Spider):
         self.pages_requested.add(key)  # also when the request came from a resumed queue
         if response.status != 200 or not isinstance(response, TextResponse):
             self._skip(response.url, f"listing_http_{response.status}", response.status, canonical=False)
+            self._section_stopped(section, page, f"HTTP {response.status}")
             return
         self.crawler.stats.inc_value("listing/pages")
         listing = parse_listing(response.text, response.url)
@@ -461,6 +462,18 @@ class UnionSpider(scrapy.Spider):
 
     def _listing_failed(self, failure: Failure) -> None:
         self._skip(failure.request.url, "listing_failed", None, canonical=False, detail=failure.getErrorMessage())
+        kwargs = failure.request.cb_kwargs
+        self._section_stopped(kwargs.get("section", "?"), kwargs.get("page", 0), failure.getErrorMessage())
+
+    def _section_stopped(self, section: str, page: int, why: str) -> None:
+        self.crawler.stats.inc_value("listing/section_stopped")
+        self.logger.warning(
+            "%s: listing page %d could not be read (%s); the section stops there this run (a later run, or "
+            "a resumed backfill, reads it again)",
+            section,
+            page,
+            why,
+        )
 
     def _skip(self, url: str, reason: str, status: int | None, canonical: bool = True, detail: str = "") -> None:
         self.crawler.stats.inc_value(f"skipped/{reason}")
