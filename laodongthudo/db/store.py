@@ -251,10 +251,15 @@ class Store:
                         self._raise_if_transient(row_error)
                         self._row_failed(result, row.url, row_error)
                 if skips:
-                    with self.engine.begin() as connection:
-                        result.skips_saved = self._save_skips(connection, skips, now)
-                        # A page may be both: skipped once, then stored (listed twice, the first try failed).
-                        result.skips_cleared += self._clear_skips(connection, result.stored)
+                    try:
+                        with self.engine.begin() as connection:
+                            result.skips_saved = self._save_skips(connection, skips, now)
+                            # A page may be both: skipped once, then stored (listed twice, the first try failed).
+                            result.skips_cleared += self._clear_skips(connection, result.stored)
+                    except Exception as skip_error:
+                        # Only a saving for later runs: the articles of the batch are stored, keep them so.
+                        self._raise_if_transient(skip_error)
+                        logger.warning("Cannot record %d skipped pages: %s", len(skips), describe_error(skip_error))
         self.totals.update(result.counts())
         return result
 
