@@ -66,6 +66,10 @@ STORE_RETRY_DELAY = 2.0
 # `scrapy crawl` exits 3 on the markup alert and 4 when the database was unavailable (commands/crawl.py).
 COMMANDS_MODULE = "laodongthudo.commands"
 
+# No consoles that can read the settings (and the database password) or run code in the crawl.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -48,6 +48,7 @@ RELATED_TITLES = frozenset(title_key(t) for t in ("Tin liên quan", "Bài liên 
 # the more-link of the "Tin khác" box.
 LEAD_IN_TITLES = frozenset(title_key(t) for t in ("Xem thêm", "Đọc thêm"))
 
+SWALLOWING_VOID_TAGS = ("embed", "source", "track", "keygen", "wbr")
 DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "object", "embed", "form", "button", "svg")
 BLOCK_TAGS = frozenset(
     [
@@ -218,10 +219,15 @@ def _headings(root, is_heading: Callable[[object], bool]):
             yield el
 
 
+_URL_INVISIBLES = re.compile(r"[\t\n\r]|%0[9aAdD]")
+
+
 def _site_url(url: str) -> str | None:
     """Absolute URL; site links (relative, http, www., m.) on the canonical https root, query kept."""
-    url = (url or "").strip()
-    if not url or url.startswith(("#", "javascript:", "data:", "mailto:")):
+    # Browsers drop tabs and newlines anywhere in a URL ("jav&#x09;ascript:" is "javascript:"); so do we,
+    # before the scheme is judged; libxml2 hands them over percent-encoded when it serialises the body.
+    url = _URL_INVISIBLES.sub("", url or "").strip()
+    if not url or url.lower().startswith(("#", "javascript:", "vbscript:", "data:", "mailto:")):
         return None
     try:
         absolute = urljoin(CANONICAL_ROOT + "/", url)
@@ -439,7 +445,11 @@ class StripRelatedPipeline:
             return item
         own_url = adapter.get("url")
 
-        # 1. Never text.
+        # 1. Never text. lxml does not know these void elements and nests what follows them inside them:
+        # unwrap them first, so that dropping them cannot take the rest of the body along.
+        for el in list(root.iter(*SWALLOWING_VOID_TAGS)):
+            if el.getparent() is not None:
+                el.drop_tag()
         for el in list(root.iter(*DROP_TAGS)):
             if el.getparent() is not None:
                 el.drop_tree()

@@ -236,14 +236,6 @@ def test_extract_sanitises_hand_written_hostile_bodies(plain_site: Site, layout:
     assert 'href="https://laodongthudo.vn/ok-1.html"' in article.body_html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug (pipelines/strip_related.py): lxml's HTML parser does not know <embed> is a void element and nests "
-    "everything after it inside it; step 1 then drops the <embed> (DROP_TAGS) with drop_tree, and the rest of the "
-    "article is lost (an embedded video early in a body leaves one paragraph, or none: dropped/empty_body). The same "
-    "holds for <source>, <track>, <keygen>. Fix: before step 1, `for el in list(root.iter('embed', 'source', 'track', "
-    "'keygen', 'wbr')): el.drop_tag()` (keeps the swallowed children), then drop what remains.",
-)
 @pytest.mark.parametrize("layout", ["mastercms", "legacy2019"])
 def test_embed_does_not_swallow_the_rest_of_the_body(plain_site: Site, layout: str) -> None:
     truth = next(t for t in plain_site.union_articles() if t.layout == layout and t.id not in (98821, 148269))
@@ -306,13 +298,6 @@ def test_database_password_never_appears_when_the_database_is_unreachable(pg_rol
     assert_secret_absent(result, password)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Hardening (settings.py): Scrapy's telnet console (logs its password) and Scrapy 2.19's RemoteControl "
-    "extension (an HTTP server that runs Python code sent to it, token in a job file) are on by default; both can "
-    "read crawler.settings, DATABASE_URL and its password included. Fix: TELNETCONSOLE_ENABLED = False and "
-    "REMOTE_CONTROL_ENABLED = False in laodongthudo/settings.py.",
-)
 def test_no_code_execution_consoles_in_the_crawl() -> None:
     settings = Settings()
     settings.setmodule(project_settings)

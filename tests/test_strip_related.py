@@ -381,3 +381,12 @@ def assert_safe(html: str) -> None:
         assert set(el.attrib) <= ALLOWED_ATTRIBUTES.get(el.tag, set()), el.attrib
         for url in (el.get("href"), el.get("src")):
             assert url is None or url.lower().startswith(("http://", "https://", "mailto:")), url
+
+
+def test_script_urls_hidden_by_tabs_are_not_links():
+    from pipelines.strip_related import _site_url
+
+    assert _site_url("jav\tascript:alert(1)") is None
+    assert _site_url("jav%09ascript:alert(1)") is None  # as libxml2 serialises the tab
+    assert _site_url(" JaVaScRiPt:alert(1)") is None
+    assert _site_url("/bai-viet-1.html") == "https://laodongthudo.vn/bai-viet-1.html"
