@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -146,3 +148,29 @@ def test_postgresql_types(fresh_pg_url: str) -> None:
     engine.dispose()
     assert runs["started_at"].timezone is True
     assert isinstance(runs["stats"], JSONB) and isinstance(revisions["images"], JSONB)
+
+
+def test_migrations_run_from_a_zipped_package(tmp_path: Path) -> None:
+    # Scrapyd imports the project from its egg, a zip: Alembic still finds the revisions.
+    package = Path(__file__).resolve().parents[1] / "laodongthudo"
+    archive = tmp_path / "project.egg"
+    with zipfile.ZipFile(archive, "w") as egg:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".db":
+                egg.write(path, path.relative_to(package.parent).as_posix())
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import laodongthudo.db as db;"
+        " assert db.__file__.startswith(sys.argv[1]), db.__file__;"
+        " db.upgrade(sys.argv[2]); engine = db.make_engine(sys.argv[2]);"
+        " print(db.current_revision(engine), db.head_revision())"
+    )
+    url = f"sqlite:///{tmp_path / 'egg.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(archive), url], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    current, head = done.stdout.split()
+    assert current == head == head_revision()
+    engine = make_engine(url)
+    assert tables(engine) == TABLES
+    engine.dispose()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import importlib.resources
 import logging
+import shutil
+import tempfile
 import threading
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -14,7 +20,7 @@ from sqlalchemy import URL, Engine
 
 from .engine import make_engine
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")  # in a zipped egg (Scrapyd): no directory, see below
 # Alembic keeps its running context in module globals: one migration at a time per process.
 # (Processes exclude each other in the database: see migrations/env.py.)
 _process_lock = threading.Lock()
@@ -22,9 +28,33 @@ _process_lock = threading.Lock()
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
+@functools.cache
+def migrations_dir() -> Path:
+    """The directory of the Alembic scripts. Alembic reads them from a file system: when the package is
+    imported from a zip (Scrapyd runs crawls from the project's egg), they are copied out once per process."""
+    if MIGRATIONS_DIR.is_dir():
+        return MIGRATIONS_DIR
+    source = importlib.resources.files(__package__ or "laodongthudo.db") / "migrations"
+    root = Path(tempfile.mkdtemp(prefix="ldtd-migrations-"))
+    atexit.register(shutil.rmtree, root, True)
+    _copy_tree(source, root / "migrations")
+    return root / "migrations"
+
+
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 
