@@ -103,7 +103,7 @@ def resume_pages(log: str) -> dict[str, int | None]:
 
 @pytest.fixture(scope="module")
 def site():
-    return build_site(n_articles=80, seed=31)
+    return build_site(n_articles=60, seed=31)
 
 
 @pytest.fixture(scope="module")
