@@ -92,13 +92,6 @@ def test_scrapy_cfg_has_a_deploy_target():
     assert config.get("deploy", "url").startswith("http")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug (db): laodongthudo/db/migrate.py gives Alembic Path(__file__).with_name('migrations'), which inside "
-    "Scrapyd's zipped egg is no directory ('Path doesn't exist: .../eggs/laodongthudo/1.egg/laodongthudo/db/"
-    "migrations'), so the crawl stops with store_unavailable (exit 4). Fix: extract the migration scripts once per "
-    "process (importlib.resources) to a temporary directory when MIGRATIONS_DIR is not a directory.",
-)
 def test_deploy_schedule_and_crawl_through_scrapyd(scrapyd, tmp_path):
     base, database_url, logs = scrapyd
     # A copy of the project whose deploy target is this Scrapyd.
