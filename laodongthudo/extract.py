@@ -22,6 +22,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
 from laodongthudo import settings as project_settings
+from laodongthudo.decoding import page_text
 from laodongthudo.items import Article
 from laodongthudo.layouts import NotAnArticle, parse_article
 
@@ -40,7 +41,7 @@ def extraction_pipelines() -> tuple[Any, ...]:
 
 def decode_page(body: bytes, url: str) -> str:
     """Bytes to text the way a crawl decodes them (HTTP-less: BOM, then <meta charset>, then guessing)."""
-    return HtmlResponse(url=url, body=body).text
+    return page_text(HtmlResponse(url=url, body=body))
 
 
 def extract(html: str | bytes, url: str) -> Article:

@@ -174,7 +174,7 @@ def test_download_maxsize_refuses_10_mb_pages(hostile: HostileCrawl) -> None:
     for name in ("huge", "huge_unsized"):
         path = hostile.site.fault_paths[name]
         assert CANONICAL_ROOT + path not in hostile.rows, name
-        assert re.search(rf"Skipped \(failed\): \S+{re.escape(path)}", result.log), name
+        assert re.search(rf"Skipped \(too_large\): \S+{re.escape(path)}", result.log), name
     assert "larger than download max size" in result.log
 
 

@@ -36,6 +36,11 @@ def _breadcrumb_path(page: Selector, layout: ArticleLayout) -> str | None:
     return paths[-1] if paths else None
 
 
+def _cut_short(html: str) -> bool:
+    """No closing </html> near the end: the transfer stopped early (lxml quietly closes what was open)."""
+    return "</html" not in html[-4096:].lower()
+
+
 def parse_article(html: str, url: str) -> Article:
     """Read an article page into an `Article` with raw fields; raise `NotAnArticle` for anything else."""
     if urls.is_non_article_url(url):
@@ -50,6 +55,8 @@ def parse_article(html: str, url: str) -> Article:
     body_html = inner_html(first_match(page, layout.body))
     if not body_html or not Selector(text=body_html).xpath("normalize-space(string())").get():
         raise NotAnArticle("no_body", f"empty body container ({layout.name})")
+    if _cut_short(html) and not first_match(page, layout.after_body):
+        raise NotAnArticle("truncated", "the page ends inside its body")
     meta = read_metadata(page)
     section_path = _breadcrumb_path(page, layout)
     page_date = " ".join(t.strip() for t in first_match(page, layout.dates).xpath("string()").getall()).strip()

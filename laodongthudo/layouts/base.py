@@ -41,6 +41,7 @@ class ArticleLayout:
     dates: Selectors  # elements holding the publication date and time, read in document order
     breadcrumb: Selectors  # the breadcrumb's links, outermost section first
     tags: Selectors
+    after_body: Selectors  # what follows the body on every page: its presence shows the body arrived whole
 
     def matches(self, page: Selector) -> bool:
         return bool(page.css(self.marker))

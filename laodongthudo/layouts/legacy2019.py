@@ -20,4 +20,5 @@ LEGACY_2019 = ArticleLayout(
     dates=(".content_detail .tool", ".tool"),
     breadcrumb=(".title_new_nav > span > a", ".title_new_nav a"),
     tags=(".tags a",),
+    after_body=(".tags", ".box_category", ".footer"),
 )

@@ -13,4 +13,5 @@ MASTERCMS = ArticleLayout(
     dates=("span.format_date, span.format_time", ".article-date"),
     breadcrumb=(".title_new_nav a", ".breadcrumbs a", ".breadcrumb a"),
     tags=(".tags a", ".article-tags a"),
+    after_body=(".tags", ".article-tags", ".box-care", ".box-recommend", ".box-other-news", ".col-right", ".footer"),
 )

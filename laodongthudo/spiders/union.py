@@ -39,12 +39,16 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.job import job_dir
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
+from laodongthudo.decoding import page_text
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.signals import page_skipped
 
@@ -52,7 +56,19 @@ from laodongthudo.signals import page_skipped
 UNION_SECTIONS = ("hoat-dong", "vi-loi-ich-doan-vien", "thang-cong-nhan", "thu-do-anh-hung-thanh-pho-hoa-binh")
 UNION_ROOT = "/cong-doan"
 
-PageKey = tuple[str, int]  # (section, listing page number)
+PageKey = tuple[str, int]
+
+
+def failure_reason(failure: Failure) -> str:
+    """A stats key for a request that failed for good: a timeout and an oversize page are not the same news."""
+    if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
+        return "timeout"
+    if failure.check(DownloadCancelledError):  # DOWNLOAD_MAXSIZE cancels the download
+        return "too_large"
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    return "failed"  # (section, listing page number)
+
 
 logger = logging.getLogger(__name__)
 
@@ -440,7 +456,7 @@ class UnionSpider(scrapy.Spider):
             self._skip_article(response, "not_html", response.status)
             return
         try:
-            article = parse_article(response.text, response.url)
+            article = parse_article(page_text(response), response.url)
         except NotAnArticle as exc:
             self._skip_article(response, exc.reason, response.status)
             return
@@ -457,7 +473,7 @@ class UnionSpider(scrapy.Spider):
 
     def _article_failed(self, failure: Failure) -> None:
         request = failure.request
-        self._skip(request.url, "failed", None, detail=failure.getErrorMessage())
+        self._skip(request.url, failure_reason(failure), None, detail=failure.getErrorMessage())
         self._resolve(request.meta, None, stored=False)
 
     def _listing_failed(self, failure: Failure) -> None:
