@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import ArticleRow, CrawlRunRow, make_engine
+from laodongthudo.db.state import read_crawl_state
 from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
 from tests.conftest import PgCluster
@@ -121,6 +122,12 @@ def test_without_retries_the_crawl_stops_cleanly_and_the_next_run_completes(
     assert "Traceback" not in first.log
     stored = {row["url"] for row in stored_rows(database)}
     assert stored < expected_urls(site)
+    # The next run is told, when the run record could be written (the server may still have been down).
+    last = read_crawl_state(database).last_run
+    if last is None:
+        assert "Cannot write the run record" in first.log
+    else:
+        assert not last.complete and last.finish_reason == "store_unavailable"
 
     # The next run, a backfill over the whole site, fetches only what is missing and completes the data.
     oldest = min(truth.published for truth in site.union_articles()).date().isoformat()
@@ -130,3 +137,5 @@ def test_without_retries_the_crawl_stops_cleanly_and_the_next_run_completes(
     assert len(urls) == len(set(urls))
     assert set(urls) == expected_urls(site)
     assert second.stat("store/new") == len(expected_urls(site) - stored)
+    last = read_crawl_state(database).last_run
+    assert last is not None and last.complete and last.mode == "backfill"

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from laodongthudo.crawlplan import CrawlPlan
 from laodongthudo.db import CrawlRunRow, SkippedUrlRow, make_engine
+from laodongthudo.db.state import read_crawl_state
 from laodongthudo.extensions.run_record import ALERT_STAT, RunRecord, exit_status, markup_alert
 from laodongthudo.replica import build_site, serve
 from tests.crawling import FAST, REPO, run_crawl
@@ -165,6 +166,9 @@ def test_a_normal_run_exits_0_and_its_row_matches_its_stats(replica: Any, sqlite
         assert re.search(rf"articles\s+new {row['articles_new']}, updated 0, unchanged 0", summary)
         assert re.search(r"finish reason\s+finished", summary)
     assert rows[0]["articles_new"] > 0 and rows[1]["articles_new"] == 0  # the second run found nothing new
+    last = read_crawl_state(sqlite_url).last_run  # what the next run reads at its start
+    assert last is not None and last.complete
+    assert (last.started_at, last.mode, last.finish_reason) == (rows[1]["started_at"], "scheduled", "finished")
 
 
 # A site whose markup changed: listings as before, article pages without any known body container.
@@ -223,6 +227,8 @@ def assert_markup_alert(returncode: int, log: str, database_url: str) -> None:
     assert row["articles_new"] == row["articles_updated"] == row["articles_unchanged"] == 0
     assert row["stats"][ALERT_STAT] == row["alert"]
     assert re.search(r"ALERT\s+The site's markup", summary_of(log))
+    last = read_crawl_state(database_url).last_run
+    assert last is not None and last.alert == row["alert"] and not last.complete
     # The pages are not remembered as skipped: once the parser is fixed, the next run fetches them.
     engine = make_engine(database_url)
     with engine.connect() as connection:

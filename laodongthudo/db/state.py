@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
 from .engine import make_engine, mask_url
-from .models import ArticleRow, SkippedUrlRow
+from .models import ArticleRow, CrawlRunRow, SkippedUrlRow
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,28 @@ def is_transient_skip(reason: str, status: int | None = None) -> bool:
     return code is not None and (code >= 500 or code in (408, 429))
 
 
+@dataclass(frozen=True)
+class LastRun:
+    """How the previous crawl on this database ended (its crawl_runs row)."""
+
+    started_at: datetime
+    mode: str | None
+    finish_reason: str | None
+    alert: str | None
+    lost: int  # items it could not store (store/lost)
+
+    @property
+    def complete(self) -> bool:
+        """Did it store everything it found? If not, a scheduled run that stops at the first known listing
+        page would leave its gap: the articles it fetched and could not store sit behind stored ones."""
+        return self.finish_reason == "finished" and not self.alert and not self.lost
+
+
 @dataclass
 class CrawlState:
     known_articles: dict[str, datetime | None] = field(default_factory=dict)  # url -> published_at
     skipped_urls: set[str] = field(default_factory=set)
+    last_run: LastRun | None = None  # None: no run recorded yet
 
 
 def read_crawl_state(url: str) -> CrawlState:
@@ -69,12 +87,29 @@ def read_crawl_state(url: str) -> CrawlState:
                     for row in skips
                     if row.times >= TRANSIENT_GIVE_UP_AFTER or not is_transient_skip(row.reason, row.http_status)
                 }
+            if "crawl_runs" in tables:
+                columns = (CrawlRunRow.started_at, CrawlRunRow.mode, CrawlRunRow.finish_reason, CrawlRunRow.alert)
+                last = conn.execute(
+                    select(*columns, CrawlRunRow.stats).order_by(CrawlRunRow.id.desc()).limit(1)
+                ).first()
+                if last is not None:
+                    lost = int((last.stats or {}).get("store/lost") or 0)
+                    state.last_run = LastRun(last.started_at, last.mode, last.finish_reason, last.alert, lost)
         logger.info(
             "%s knows %d articles and %d skipped pages",
             mask_url(url),
             len(state.known_articles),
             len(state.skipped_urls),
         )
+        if state.last_run is not None and not state.last_run.complete:
+            logger.warning(
+                "The last run (%s, started %s) did not complete: %s",
+                state.last_run.mode,
+                state.last_run.started_at.isoformat(timespec="seconds"),
+                "markup alert"
+                if state.last_run.alert
+                else f"finish reason {state.last_run.finish_reason}, {state.last_run.lost} items not stored",
+            )
         return state
     finally:
         engine.dispose()
