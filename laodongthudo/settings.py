@@ -56,6 +56,10 @@ EXTENSIONS = {
 }
 STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
 
+# Progress: pages and items per minute in the log; backfills checkpoint their paging this often (JOBDIR).
+LOGSTATS_INTERVAL = 60.0
+LDTD_CHECKPOINT_INTERVAL = 5.0
+
 # Rows are written in batches of this many items, off the reactor thread.
 STORE_BATCH_SIZE = 50
 # Database unreachable or locked: retry a batch this many times, after STORE_RETRY_DELAY seconds doubled each

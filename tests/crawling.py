@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,23 @@ class CrawlResult:
         return int(self.stats.get(key, 0) or 0)
 
 
+def crawl_command(
+    base_url: str, database_url: str, *spider_args: str, settings: dict[str, str] | None = None
+) -> list[str]:
+    """The `scrapy crawl union` command line, politeness off, for the given site and database."""
+    args = [sys.executable, "-m", "scrapy", "crawl", "union"]
+    for name, value in {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}.items():
+        args += ["-s", f"{name}={value}"]
+    for arg in spider_args:
+        args += ["-a", arg]
+    return args
+
+
+def crawl_env() -> dict[str, str]:
+    """This environment without the variables a crawl would otherwise take its site and database from."""
+    return {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LDTD_BASE_URL")}
+
+
 def run_crawl(
     base_url: str,
     database_url: str,
@@ -45,15 +63,12 @@ def run_crawl(
     timeout: float = 300,
 ) -> CrawlResult:
     """`scrapy crawl union` as a user runs it; stats read back from the JSON the STATS_FILE setting names."""
-    stats_file = Path(os.environ.get("PYTEST_TMP", "/tmp")) / f"ldtd-stats-{os.getpid()}-{id(spider_args)}.json"
-    args = [sys.executable, "-m", "scrapy", "crawl", "union"]
-    for name, value in {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}.items():
-        args += ["-s", f"{name}={value}"]
-    args += ["-s", f"STATS_FILE={stats_file}"]
-    for arg in spider_args:
-        args += ["-a", arg]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LDTD_BASE_URL")}
-    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    stats_file = Path(tempfile.mkstemp(prefix="ldtd-stats-", suffix=".json")[1])
+    stats_file.unlink()
+    args = crawl_command(
+        base_url, database_url, *spider_args, settings={**(settings or {}), "STATS_FILE": str(stats_file)}
+    )
+    done = subprocess.run(args, cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=timeout)
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     stats_file.unlink(missing_ok=True)
     return CrawlResult(done.returncode, done.stderr + done.stdout, stats)

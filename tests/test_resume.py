@@ -8,12 +8,10 @@ half-written: the spider discards it, and the database stays the record of what 
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 
 from laodongthudo.replica import UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
-from tests.crawling import FAST, REPO, run_crawl, stored_rows
+from tests.crawling import REPO, crawl_command, crawl_env, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -36,19 +34,9 @@ SLOW = {
 }
 
 
-def crawl_command(base_url: str, database_url: str, jobdir: Path) -> list[str]:
-    """The command line `tests.crawling.run_crawl` runs, with a JOBDIR, for a process we can signal."""
-    args = [sys.executable, "-m", "scrapy", "crawl", "union"]
-    settings = {**FAST, **SLOW, "JOBDIR": str(jobdir), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}
-    for name, value in settings.items():
-        args += ["-s", f"{name}={value}"]
-    for arg in BACKFILL:
-        args += ["-a", arg]
-    return args
-
-
-def crawl_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LDTD_BASE_URL")}
+def backfill_command(base_url: str, database_url: str, jobdir: Path) -> list[str]:
+    """The backfill with a JOBDIR, as a command line for a process we can signal."""
+    return crawl_command(base_url, database_url, *BACKFILL, settings={**SLOW, "JOBDIR": str(jobdir)})
 
 
 def count_rows(path: Path) -> int:
@@ -141,7 +129,7 @@ def assert_resumed_efficiently(site, replica, log: str, stored_before: set[str])
 def test_kill_9_in_the_middle_then_the_same_command_again(site, replica, uninterrupted, tmp_path):
     database = tmp_path / "crawl.db"
     database_url = f"sqlite:///{database}"
-    command = crawl_command(replica.base_url, database_url, tmp_path / "job")
+    command = backfill_command(replica.base_url, database_url, tmp_path / "job")
     replica.reset()
 
     interrupt(command, database, at_rows=len(uninterrupted) * 2 // 3, signum=signal.SIGKILL, log=tmp_path / "1.log")
@@ -164,7 +152,7 @@ def test_kill_9_in_the_middle_then_the_same_command_again(site, replica, uninter
 def test_one_ctrl_c_then_the_same_command_again(site, replica, uninterrupted, tmp_path):
     database = tmp_path / "crawl.db"
     database_url = f"sqlite:///{database}"
-    command = crawl_command(replica.base_url, database_url, tmp_path / "job")
+    command = backfill_command(replica.base_url, database_url, tmp_path / "job")
     replica.reset()
 
     first = interrupt(command, database, at_rows=len(uninterrupted) // 3, signum=signal.SIGINT, log=tmp_path / "1.log")
@@ -191,7 +179,7 @@ def test_a_half_written_request_queue_left_by_a_kill_is_discarded(site, replica,
     database = tmp_path / "crawl.db"
     database_url = f"sqlite:///{database}"
     job = tmp_path / "job"
-    command = crawl_command(replica.base_url, database_url, job)
+    command = backfill_command(replica.base_url, database_url, job)
     replica.reset()
     interrupt(command, database, at_rows=len(uninterrupted) // 4, signum=signal.SIGINT, log=tmp_path / "1.log")
     queues = [p for p in (job / "requests.queue").rglob("*") if p.is_file() and p.name != "active.json"]
