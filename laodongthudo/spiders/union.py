@@ -133,6 +133,7 @@ class UnionSpider(scrapy.Spider):
         self.sections = self._parse_sections(section)
         self.plan = CrawlPlan.from_args(since, until, refresh)
         self.known: dict[str, datetime | None] = {}  # stored article URL -> publication time
+        self.catching_up = False  # a scheduled run after an incomplete one reads every listing page
         self.skipped_before: set[str] = set()  # URLs earlier runs skipped for good
         self.requested: set[str] = set()  # article URLs asked for in this run
         self.outcomes: dict[str, datetime | None] = {}  # article URL -> publication time, once resolved
@@ -198,6 +199,13 @@ class UnionSpider(scrapy.Spider):
 
         state = read_crawl_state(self.settings.get("DATABASE_URL"))
         self.known, self.skipped_before = state.known_articles, state.skipped_urls
+        if self.plan.mode is Mode.SCHEDULED and state.last_run is not None and not state.last_run.complete:
+            # Articles that run fetched but could not store sit behind stored ones: page on to the end.
+            self.catching_up = True
+            self.logger.warning(
+                "The last run did not complete: this scheduled run reads every listing page (fetching only "
+                "unseen articles) to fill the gap it may have left"
+            )
 
     # -- resuming ----------------------------------------------------------------------------------------
 
@@ -342,7 +350,10 @@ class UnionSpider(scrapy.Spider):
             self.logger.warning("No article links at %s", response.url)
             self.crawler.stats.inc_value("listing/empty")
         for url in listing.other_urls:
-            self._skip(url, "not_article", None)
+            if urls.canonical_url(url) in self.skipped_before and not self.plan.refetch_known:
+                self.crawler.stats.inc_value("listing/known_skipped")
+            else:
+                self._skip(url, "not_article", None)
 
         state = ListingPage(has_next=any(n > page for n in listing.page_numbers))
         unseen = 0
@@ -380,7 +391,7 @@ class UnionSpider(scrapy.Spider):
                 )
 
         if self.plan.mode is Mode.SCHEDULED:
-            if not unseen:
+            if not unseen and not self.catching_up:
                 self.logger.info("%s: listing page %d holds nothing new; section done", section, page)
             elif state.has_next:
                 yield from self._listing_request(section, page + 1)
