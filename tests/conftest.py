@@ -26,11 +26,14 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import URL, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+
+from laodongthudo.db import Store
 
 PG_URL_ENV = "LDTD_TEST_PG_URL"
 
@@ -205,3 +208,31 @@ def own_pg_cluster() -> Iterator[PgCluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+# -- a Store with a clock the test moves (test_store, test_revisions, test_skipped) ---------------------------
+
+T0 = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, hours: float = 1) -> datetime:
+        self.now += timedelta(hours=hours)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(db_url: str, clock: Clock) -> Iterator[Store]:
+    with Store.open(db_url, clock=clock) as store:
+        yield store

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-import pytest
 from sqlalchemy import delete, func, select
 
 from laodongthudo.db import HANOI, ArticleRevisionRow, ArticleRow, Store
 from laodongthudo.items import Article
-
-T0 = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, hours: float = 1) -> datetime:
-        self.now += timedelta(hours=hours)
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(db_url: str, clock: Clock) -> Iterator[Store]:
-    with Store.open(db_url, clock=clock) as store:
-        yield store
+from tests.conftest import Clock
 
 
 def article(n: int, version: int, **fields: object) -> Article:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,28 +29,8 @@ from laodongthudo.replica import (
 from laodongthudo.signals import page_skipped
 from laodongthudo.urls import CANONICAL_ROOT
 from pipelines.store import StorePipeline
+from tests.conftest import T0, Clock
 from tests.crawling import run_crawl, stored_rows
-
-T0 = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(db_url: str, clock: Clock) -> Iterator[Store]:
-    with Store.open(db_url, clock=clock) as store:
-        yield store
 
 
 def url(n: int) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import threading
 import unicodedata
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -23,20 +22,7 @@ from laodongthudo.db import (
 )
 from laodongthudo.items import Article
 from laodongthudo.textnorm import match_key
-
-T0 = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, hours: float = 1) -> datetime:
-        self.now += timedelta(hours=hours)
-        return self.now
+from tests.conftest import T0, Clock
 
 
 def article(n: int, version: int = 1, **fields: object) -> Article:
@@ -60,17 +46,6 @@ def article(n: int, version: int = 1, **fields: object) -> Article:
 
 def person(name: str, count: int = 1, role: str | None = None, aliases: list[str] | None = None) -> dict:
     return {"type": "PERSON", "name": name, "count": count, "role": role, "aliases": aliases or []}
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(db_url: str, clock: Clock) -> Iterator[Store]:
-    with Store.open(db_url, clock=clock) as store:
-        yield store
 
 
 def rows(store: Store) -> list[ArticleRow]:
