@@ -10,9 +10,7 @@ CANONICAL_ROOT = "https://laodongthudo.vn"
 # `/<slug>-<numeric id>.html`; the id is the stable article id.
 ARTICLE_PATH = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<id>\d+)\.html$")
 # Pages that are not ordinary articles: emagazines (`.media`), video and photo pages.
-NON_ARTICLE_PATH = re.compile(
-    r"(\.media$)|^/(video|videos|photo|anh|emagazine|infographic|podcast|multimedia)(/|$)"
-)
+NON_ARTICLE_PATH = re.compile(r"(\.media$)|^/(video|videos|photo|anh|emagazine|infographic|podcast|multimedia)(/|$)")
 SECTION_PAGE = re.compile(r"/p(?P<page>\d+)$")
 
 
