@@ -7,15 +7,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-# Non-breaking, zero-width and other odd spaces the CMS leaves in text.
-_ODD_SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
-    " ",
-)
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters the CMS leaves in text (soft hyphen included): deleted. Its odd spaces (no-break,
+# en/em/thin, narrow no-break, ideographic) are Unicode whitespace, so `_WS` turns them into plain spaces.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _WS = re.compile(r"\s+")
 
 # The five Vietnamese tone marks as combining characters (grave, acute, tilde, hook above, dot below).
@@ -31,7 +29,7 @@ def clean_text(text: str | None) -> str:
     """NFC, odd and zero-width spaces removed, whitespace runs collapsed, trimmed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_ODD_SPACES)
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
     return _WS.sub(" ", text).strip()
 
 
@@ -40,6 +38,7 @@ def drop_dateline(text: str | None) -> str:
     return _DATELINE.sub("", clean_text(text))
 
 
+@functools.lru_cache(maxsize=32768)  # Vietnamese has a few thousand syllables; keys are built for every word
 def _tone_to_word_end(word: str) -> str:
     # "hoà" (new style) and "hòa" (old style) differ only in where the tone sits: moving every tone
     # mark to the end of its syllable gives both the same key, and keeps which tone it was.
@@ -56,10 +55,22 @@ def match_key(text: str | None) -> str:
     return unicodedata.normalize("NFC", _WORD.sub(lambda m: _tone_to_word_end(m.group()), text))
 
 
+class _WithoutCombining(dict[int, int | None]):
+    """str.translate table deleting combining characters, filled in as code points are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _WithoutCombining({ord("đ"): ord("d"), ord("Đ"): ord("D")})
+
+
 def strip_accents(text: str) -> str:
     """Drop every diacritic (đ becomes d)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # đ has no decomposition, so the table maps it; NFD splits every other accent off as a combining mark.
+    return unicodedata.normalize("NFD", text).translate(_DROP_COMBINING)
 
 
 def title_key(text: str | None) -> str:

@@ -52,8 +52,9 @@ def parse_article(html: str, url: str) -> Article:
     layout = choose_layout(page)
     if layout is None:
         raise NotAnArticle("no_body", "no known article layout on the page")
-    body_html = inner_html(first_match(page, layout.body))
-    if not body_html or not Selector(text=body_html).xpath("normalize-space(string())").get():
+    body = first_match(page, layout.body)
+    body_html = inner_html(body)
+    if not body_html or not body[0].xpath("normalize-space(string())").get():
         raise NotAnArticle("no_body", f"empty body container ({layout.name})")
     if _cut_short(html) and not first_match(page, layout.after_body):
         raise NotAnArticle("truncated", "the page ends inside its body")
