@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -58,6 +59,12 @@ def _K(word: str) -> str:
     return match_key(word)
 
 
+# The same pure functions, memoised for the short strings they see here (names, roles), which repeat
+# across mentions and articles; bounded, as names are an open set.
+_name_key = lru_cache(maxsize=65536)(match_key)
+_clean_name = lru_cache(maxsize=65536)(clean_text)
+
+
 def _k(text: str) -> tuple[str, ...]:
     # The tokens' keys, split as the text is ("Lao động, Thương binh" has a comma token).
     return tuple(match_key(m.group()) for m in _TOKEN.finditer(text))
@@ -73,12 +80,13 @@ def _trie(phrases: Iterable[tuple[tuple[str, ...], object]]) -> dict:
     return root
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Tok:
+    """One token's text and features; shared by every occurrence of that text (see `_word`), so it
+    holds no position: a segment keeps its tokens' offsets apart (`_Segment.starts`/`ends`)."""
+
     text: str
     key: str
-    start: int
-    end: int
     cap: bool  # starts with an upper-case letter or a digit
     title: bool  # one capitalised syllable, letters only ("Ngà")
     upper: bool  # an acronym ("LĐLĐ", "TNHH")
@@ -86,20 +94,37 @@ class Tok:
 
 
 @lru_cache(maxsize=65536)
-def _features(text: str) -> tuple[str, bool, bool, bool, bool]:
+def _word(text: str) -> Tok:
     # Cached per distinct word: the vocabulary of the paper is small, the articles many.
     first = text[0]
     word = first.isalnum()
     upper = word and len(text) > 1 and text.isupper()
     cap = word and (first.isupper() or first.isdigit())
     title = cap and text.isalpha() and not upper and (len(text) == 1 or text[1:].islower())
-    return match_key(text), cap, title, upper, word
+    return Tok(text, match_key(text), cap, title, upper, word)
 
 
-def _tok(m: re.Match[str]) -> Tok:
-    text = m.group()
-    key, cap, title, upper, word = _features(text)
-    return Tok(text, key, m.start(), m.end(), cap, title, upper, word)
+@lru_cache(maxsize=65536)
+def _chunk(chunk: str) -> tuple[tuple[Tok, int, int], ...]:
+    """The tokens of one space-free run of text with their offsets in it. No token spans a space, so
+    tokenising text chunk by chunk gives what `_TOKEN` gives on the whole; chunks ("Nội,") repeat."""
+    return tuple((_word(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(chunk))
+
+
+def _tokenize(text: str) -> tuple[list[Tok], list[int], list[int]]:
+    """`_TOKEN`'s tokens of `text` and their start and end offsets, from the per-chunk cache."""
+    toks: list[Tok] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for chunk in text.split(" "):
+        if chunk:
+            for tok, s, e in _chunk(chunk):
+                toks.append(tok)
+                starts.append(pos + s)
+                ends.append(pos + e)
+        pos += len(chunk) + 1
+    return toks, starts, ends
 
 
 @dataclass
@@ -154,13 +179,20 @@ class _Lexicon:
             [(_k(t), t) for t in ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn")]
             + [(("tp",), "thành phố")]
         )
+        self.unit_first = _first(self.unit_types)
         self.abbr = {match_key(a): e for a, e in ABBREVIATIONS.items()}
         # First words of the names accepted bare (provinces, Hanoi's districts): a quick reject.
         self.bare_first = {k.split()[0] for k in (*gaz.provinces, *gaz.hanoi_districts)}
+        # ... and their first two words: `_Segment._bare_name` reads names of two or three words.
+        self.bare_pairs = {tuple(k.split()[:2]) for k in (*gaz.provinces, *gaz.hanoi_districts)}
+        # First words of any place `_Segment.place_at` can read: a quick reject.
+        self.place_first = self.unit_first | self.bare_first
+        self.typed_first = self.unit_first | {match_key("các")}  # "các" opens "các KCN ... Hà Nội"
         self.non_entity = {match_key(a) for a in NON_ENTITY_ABBREVIATIONS}
         self.kcn_hn = [
             _k(p) for p in (KCN_HN, "các KCN và chế xuất Hà Nội", "các KCN&CX Hà Nội", "các KCN - CX Hà Nội")
         ]
+        self.kcn_hn_second = frozenset(p[1] for p in self.kcn_hn)
         self.kcn_heads = _trie((_k(h), True) for h in ("Khu công nghiệp", "KCN", "Khu chế xuất", "Khu công nghệ cao"))
         heads = [
             ("Tổng Liên đoàn Lao động Việt Nam", "tld"),
@@ -212,6 +244,10 @@ class _Lexicon:
             ("Đại học", "generic"),
         ]
         self.heads = _trie((_k(h), (h, kind)) for h, kind in heads)
+        # The first words of the phrases of a trie, for `_Segment.where`.
+        self.head_first = _first(self.heads)
+        self.title_first = _first(self.titles)
+        self.kcn_first = _first(self.kcn_heads)
 
 
 @cache
@@ -219,21 +255,28 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(load_gazetteer())
 
 
-def _longest(trie: dict, toks: Sequence[Tok], i: int) -> tuple[int, object] | None:
-    node, best, j = trie, None, i
-    while j < len(toks) and toks[j].key in node:
-        node = node[toks[j].key]
+def _first(trie: dict) -> frozenset[str]:
+    return frozenset(k for k in trie if k is not None)
+
+
+def _longest(trie: dict, keys: Sequence[str], i: int) -> tuple[int, object] | None:
+    """The longest phrase of the trie at token i: (end, value) or None. `keys` are the tokens' keys."""
+    if i >= len(keys) or keys[i] not in trie:
+        return None  # the usual case, answered before the loop
+    node, best, j, n = trie, None, i, len(keys)
+    while j < n and keys[j] in node:
+        node = node[keys[j]]
         j += 1
         if None in node:
             best = (j, node[None])
     return best
 
 
-def _all_ends(trie: dict, toks: Sequence[Tok], i: int) -> list[int]:
+def _all_ends(trie: dict, keys: Sequence[str], i: int) -> list[int]:
     """Every end of a phrase of the trie that starts at i, longest first."""
     node, ends, j = trie, [], i
-    while j < len(toks) and toks[j].key in node:
-        node = node[toks[j].key]
+    while j < len(keys) and keys[j] in node:
+        node = node[keys[j]]
         j += 1
         if None in node:
             ends.append(j)
@@ -253,8 +296,13 @@ class _Segment:
         self.text = text
         self.lex = lex
         self.defs = defs  # article-wide short names defined inline: key -> Org
-        raw = [_tok(m) for m in _TOKEN.finditer(text)]
-        self.toks = self._drop_known_definitions(raw)
+        toks, starts, ends = _tokenize(text)
+        if "(" in text:
+            toks, starts, ends = self._drop_known_definitions(toks, starts, ends)
+        self.toks = toks
+        self.starts = starts  # offset in `text` of each token
+        self.ends = ends
+        self.keys = [t.key for t in toks]  # the hot loops compare keys only
         self.n = len(self.toks)
         self.blocked: set[int] = set()  # tokens inside a typed place: not a personal name
         self.silent: set[int] = set()  # tokens that name no place on their own
@@ -265,8 +313,10 @@ class _Segment:
         self.kcns: list[tuple[int, int, str]] = []
 
     # -- pass 1 --------------------------------------------------------------------------------------
-    def _drop_known_definitions(self, toks: list[Tok]) -> list[Tok]:
-        out: list[Tok] = []
+    def _drop_known_definitions(
+        self, toks: list[Tok], starts: list[int], ends: list[int]
+    ) -> tuple[list[Tok], list[int], list[int]]:
+        keep: list[int] = []
         i = 0
         while i < len(toks):
             t = toks[i]
@@ -279,20 +329,27 @@ class _Segment:
             ):
                 i += 3  # "Liên đoàn Lao động (LĐLĐ) quận Đống Đa" reads as without the brackets
                 continue
-            out.append(t)
+            keep.append(i)
             i += 1
-        return out
+        if len(keep) == len(toks):
+            return toks, starts, ends
+        return [toks[k] for k in keep], [starts[k] for k in keep], [ends[k] for k in keep]
 
     def surface(self, i: int, j: int) -> str:
-        return self.text[self.toks[i].start : self.toks[j - 1].end]
+        return self.text[self.starts[i] : self.ends[j - 1]]
 
     def key(self, i: int) -> str:
-        return self.toks[i].key if 0 <= i < self.n else ""
+        return self.keys[i] if 0 <= i < self.n else ""
+
+    def where(self, first: AbstractSet[str]) -> list[int]:
+        """The tokens whose key is in `first`, in order: each pass visits only the tokens that can start
+        what it looks for (the first words of its phrases) instead of trying every token."""
+        return [i for i, k in enumerate(self.keys) if k in first]
 
     # -- places --------------------------------------------------------------------------------------
     def _bare_name(self, i: int, lookup):
         """The longest run of 2-3 capitalised syllables at `i` that `lookup` knows: (size, hit) or None."""
-        if i >= self.n or self.toks[i].key not in self.lex.bare_first:
+        if i + 1 >= self.n or (self.keys[i], self.keys[i + 1]) not in self.lex.bare_pairs:
             return None
         for size in range(min(3, self.n - i), 1, -1):
             toks = self.toks[i : i + size]
@@ -316,12 +373,13 @@ class _Segment:
         return Place(i, i + size, name, name, unit_type)
 
     def _named_unit(self, unit_type: str, i: int) -> Place | None:
-        gaz = self.lex.gaz
-        for size in range(min(gaz.max_words, self.n - i), 0, -1):
-            toks = self.toks[i : i + size]
-            if not all(t.cap and t.word for t in toks):
-                continue
-            key = " ".join(t.key for t in toks)
+        gaz, toks = self.lex.gaz, self.toks
+        # Only runs of capitalised words can name a unit: the sizes to try are those within the run.
+        run = 0
+        while run < gaz.max_words and i + run < self.n and toks[i + run].cap and toks[i + run].word:
+            run += 1
+        for size in range(run, 0, -1):
+            key = " ".join(self.keys[i : i + size])
             if unit_type in ("tỉnh", "thành phố"):
                 hit = gaz.province(key)
                 # "thành phố Hà Tĩnh" is the city, "tỉnh Hà Tĩnh" and "thành phố Hà Nội" the provinces.
@@ -338,7 +396,7 @@ class _Segment:
         """`quận Thanh Xuân`, `thành phố Hà Nội`; with `implicit_city`, `Thành phố` alone is Hà Nội."""
         if i >= self.n:
             return None
-        hit = _longest(self.lex.unit_types, self.toks, i)
+        hit = _longest(self.lex.unit_types, self.keys, i)
         if not hit:
             return None
         j, unit_type = hit
@@ -354,6 +412,8 @@ class _Segment:
         return None
 
     def place_at(self, i: int, implicit_city: bool = False, bare_district: bool = True) -> Place | None:
+        if i >= self.n or self.keys[i] not in self.lex.place_first:
+            return None  # neither a unit type word nor a bare name starts here
         place = self.typed_place(i, implicit_city) or self._province(i)
         if place is None and bare_district:
             place = self._hanoi_district(i)
@@ -372,33 +432,33 @@ class _Segment:
         return out
 
     def find_typed_places(self) -> None:
-        i = 0
-        while i < self.n:
-            kcn_hn = self._kcn_hn(i) if self.key(i) == _K("các") else None
+        cac = _K("các")
+        nxt = 0  # tokens before it are inside what was found
+        for i in self.where(self.lex.typed_first):
+            if i < nxt:
+                continue
+            kcn_hn = self._kcn_hn(i) if self.keys[i] == cac else None
             if kcn_hn:
                 # "các khu công nghiệp và chế xuất Hà Nội": the name of Hanoi's park system, as in
                 # "Công đoàn các ...", not a mention of Hà Nội on its own.
                 self.blocked.update(range(i, kcn_hn))
                 self.silent.update(range(i, kcn_hn))
-                i = kcn_hn
+                nxt = kcn_hn
                 continue
             place = self.typed_place(i)
             if place is None:
-                i += 1
                 continue
             group = [place, *self.continuation(place)]
             for p in group:
                 self.blocked.update(range(p.start, p.end))
-            i = group[-1].end
+            nxt = group[-1].end
 
     # -- persons -------------------------------------------------------------------------------------
     def find_persons(self) -> None:
         lex, toks = self.lex, self.toks
-        i = 0
-        while i < self.n:
-            t = toks[i]
-            if not (t.title and t.key in lex.surnames) or i in self.blocked:
-                i += 1
+        nxt = 0  # tokens before it are inside what was found
+        for i in self.where(lex.surnames):
+            if i < nxt or not toks[i].title or i in self.blocked:
                 continue
             j = i + 1
             while j < self.n and j - i < 4:
@@ -406,21 +466,19 @@ class _Segment:
                 if not u.title or u.key in lex.name_stops or j in self.blocked:
                     break
                 # "Thành ủy", "Thành phố", "Công đoàn", "Thường trực": not name syllables there.
-                head = _longest(lex.heads, self.toks, j)
+                head = _longest(lex.heads, self.keys, j)
                 if (u.key, self.key(j + 1)) in lex.name_stop_pairs or (head and head[0] - j >= 2):
                     break
                 j += 1
             # "Nam Từ Liêm", "Gia Lâm", "Hà Nội": a place, not a name, even where a surname starts it.
             covering = self._place_covering(i)
             if covering is not None:
-                i = covering
+                nxt = covering
                 continue
             street = self.key(i - 1) in (_K("phố"), _K("đường")) and self.key(i - 2) != _K("thành")
             if j - i >= 2 and not street:
                 self.persons[i] = j
-                i = j
-            else:
-                i += 1
+                nxt = j
 
     def _place_covering(self, i: int) -> int | None:
         """End of a bare province or Hanoi district name that covers token i, if one does."""
@@ -434,7 +492,9 @@ class _Segment:
         return None
 
     def _is_place_name(self, i: int, j: int) -> bool:
-        key = " ".join(t.key for t in self.toks[i:j])
+        if (self.keys[i], self.keys[i + 1]) not in self.lex.bare_pairs:
+            return False  # no province or Hanoi district starts with these two words
+        key = " ".join(self.keys[i:j])
         gaz = self.lex.gaz
         return gaz.province(key) is not None or gaz.hanoi_district(key) is not None
 
@@ -451,10 +511,10 @@ class _Segment:
             t = self.toks[j]
             if self.full_person_at(j) and j > i:
                 break
-            if t.cap and t.word and not _longest(self.lex.heads, self.toks, j):
+            if t.cap and t.word and not _longest(self.lex.heads, self.keys, j):
                 j += 1
             elif t.text in _DASHES and j > i and j + 1 < self.n and self.toks[j + 1].title:
-                if _longest(self.lex.titles, self.toks, j + 1):
+                if _longest(self.lex.titles, self.keys, j + 1):
                     break
                 j += 1
             else:
@@ -464,34 +524,38 @@ class _Segment:
         return j
 
     def find_kcns(self) -> None:
-        i = 0
-        while i < self.n:
-            hit = _longest(self.lex.kcn_heads, self.toks, i)
+        nxt = 0  # tokens before it are inside what was found
+        for i in self.where(self.lex.kcn_first):
+            if i < nxt:
+                continue
+            hit = _longest(self.lex.kcn_heads, self.keys, i)
             if not hit or not (self.toks[i].cap):
-                i += 1
                 continue
             j = hit[0]
             end = self._kcn_name(j)
             if end == j:
-                i = j
+                nxt = j
                 continue
             self.kcns.append((i, end, "Khu công nghiệp " + self.surface(j, end)))
             # "các KCN Thăng Long, Nội Bài và Quang Minh"
             while end + 1 < self.n and (self.toks[end].text == "," or self.key(end) == "và"):
-                nxt = self._kcn_name(end + 1)
-                if nxt == end + 1 or self.typed_place(end + 1) or _longest(self.lex.kcn_heads, self.toks, end + 1):
+                more = self._kcn_name(end + 1)
+                if more == end + 1 or self.typed_place(end + 1) or _longest(self.lex.kcn_heads, self.keys, end + 1):
                     break
-                self.kcns.append((end + 1, nxt, "Khu công nghiệp " + self.surface(end + 1, nxt)))
-                end = nxt
-            i = end
+                self.kcns.append((end + 1, more, "Khu công nghiệp " + self.surface(end + 1, more)))
+                end = more
+            nxt = end
 
     # -- organisations -------------------------------------------------------------------------------
     def _kcn_hn(self, i: int) -> int | None:
+        if self.key(i + 1) not in self.lex.kcn_hn_second:
+            return None  # every form is "các" + a park word + ...: "các" alone is common
+        keys = self.keys
         for phrase in self.lex.kcn_hn:
             size = len(phrase)
-            if tuple(t.key for t in self.toks[i : i + size]) == phrase:
+            if tuple(keys[i : i + size]) == phrase:
                 return i + size
-            if tuple(t.key for t in self.toks[i : i + size - 2]) == phrase[:-2]:  # without "Hà Nội"
+            if tuple(keys[i : i + size - 2]) == phrase[:-2]:  # without "Hà Nội"
                 return i + size - 2
         return None
 
@@ -510,7 +574,7 @@ class _Segment:
                 parts.append(place.org_form if place.implicit else self.surface(place.start, place.end))
                 return place.end, parts, place
             if t.cap and t.word:
-                if parts and (_longest(lex.heads, toks, j) or _longest(lex.titles, toks, j)):
+                if parts and (_longest(lex.heads, self.keys, j) or _longest(lex.titles, self.keys, j)):
                     break
                 if t.key in lex.non_entity:
                     break
@@ -531,8 +595,8 @@ class _Segment:
                     and toks[j + 1].cap
                     and toks[j + 1].word
                     and not self.full_person_at(j + 1)
-                    and not _longest(lex.heads, toks, j + 1)
-                    and not _longest(lex.titles, toks, j + 1)
+                    and not _longest(lex.heads, self.keys, j + 1)
+                    and not _longest(lex.titles, self.keys, j + 1)
                 ):
                     parts.append(t.text)
                     j += 1
@@ -567,7 +631,7 @@ class _Segment:
             if (
                 nxt is None
                 or nxt.text in _CLOSERS
-                or (nxt.cap and nxt.word and not self.full_person_at(end) and not _longest(lex.titles, toks, end))
+                or (nxt.cap and nxt.word and not self.full_person_at(end) and not _longest(lex.titles, self.keys, end))
                 or self.typed_place(end) is not None
                 or self._province(end) is not None
                 or nxt.key in lex.run_breakers
@@ -587,7 +651,9 @@ class _Segment:
             return self.orgs[i]
         if i in self.memo:
             return self.memo[i]
-        org = self._org_at(i) if i < self.n else None
+        if i >= self.n or not self._may_open_org(i):
+            return None  # no head and no inline short name can start here, whatever comes later
+        org = self._org_at(i)
         if org is not None:
             org.start = i
         # Memoised: roles and names ask for the organisation at one token many times. Inline short
@@ -595,13 +661,19 @@ class _Segment:
         self.memo[i] = org
         return org
 
+    def _may_open_org(self, i: int) -> bool:
+        """False where `_org_at` is None whatever the article defines: only an acronym (a short name
+        defined inline) or a capitalised head ("ban" also lower-case) opens an organisation."""
+        t = self.toks[i]
+        return t.upper or (t.key in self.lex.heads and (t.cap or t.key == "ban"))
+
     def _org_at(self, i: int) -> Org | None:
         lex, toks = self.lex, self.toks
         t = toks[i]
-        if t.upper and t.key in self.defs and not _longest(lex.heads, toks, i):
+        if t.upper and t.key in self.defs and not _longest(lex.heads, self.keys, i):
             d = self.defs[t.key]
             return Org(i, i + 1, d.name, kind=d.kind)
-        hit = _longest(lex.heads, toks, i)
+        hit = _longest(lex.heads, self.keys, i)
         if not hit:
             return None
         j, (head, kind) = hit
@@ -614,9 +686,7 @@ class _Segment:
         if kind == "ldld":
             return self._with_place("Liên đoàn Lao động", j, kind)
         if kind == "state":
-            name = (
-                "Ủy ban nhân dân" if match_key(head) in ("ubnd", match_key("Ủy ban nhân dân")) else "Hội đồng nhân dân"
-            )
+            name = "Ủy ban nhân dân" if _K(head) in ("ubnd", _K("Ủy ban nhân dân")) else "Hội đồng nhân dân"
             return self._with_place(name, j, kind)
         if kind == "mttq":
             if tuple(x.key for x in toks[j : j + 2]) == (_K("việt"), _K("nam")):
@@ -625,7 +695,7 @@ class _Segment:
         if kind == "party":
             return self._party(head, j)
         if kind == "sector":
-            hit = _longest(lex.sectors, toks, j)
+            hit = _longest(lex.sectors, self.keys, j)
             if not hit:
                 return None
             k, sector = hit
@@ -647,8 +717,8 @@ class _Segment:
     def _party(self, head: str, j: int) -> Org | None:
         if self.key(j) == _K("viên"):
             return None  # "Thành ủy viên" is a role
-        head_key = match_key(head)
-        if head_key == match_key("Đảng ủy"):
+        head_key = _K(head)
+        if head_key == _K("Đảng ủy"):
             end = self._kcn_hn(j)
             if end:
                 return Org(0, end, "Đảng ủy " + KCN_HN, kind="party")
@@ -662,7 +732,7 @@ class _Segment:
                 short = place.name.split(" ", 1)[1] if place.name.startswith(place.unit_type) else place.name
                 return Org(0, place.end, f"{head} {short}", [place], kind="party")
             return Org(0, place.end, f"{head} {place.name}", [place], kind="party")
-        if head_key == match_key("Thành ủy"):
+        if head_key == _K("Thành ủy"):
             # In this paper "Thành ủy" alone is Hanoi's city party committee.
             return Org(0, j, f"Thành ủy {HANOI}", kind="party")
         return None
@@ -682,11 +752,11 @@ class _Segment:
             if inner is not None and inner.kind not in ("cd", "cdcs"):
                 return Org(i, inner.end, f"{head} {inner.name}", list(inner.places), [inner], kind="cd")
         if self.key(j) == _K("ngành"):
-            hit = _longest(lex.sectors, toks, j + 1)
+            hit = _longest(lex.sectors, self.keys, j + 1)
             if hit:
                 return self._sector_union(i, hit[0], f"{head} ngành {hit[1]}")
             return None
-        hit = _longest(lex.sectors, toks, j)
+        hit = _longest(lex.sectors, self.keys, j)
         if hit and toks[j].cap:
             return self._sector_union(i, hit[0], f"{head} {hit[1]}", require_place=True)
         if tuple(x.key for x in toks[j : j + 2]) == (_K("việt"), _K("nam")):
@@ -712,11 +782,11 @@ class _Segment:
         return None if require_place else Org(i, k, name, kind="cd")
 
     def _generic(self, i: int, j: int, head: str, kind: str) -> Org | None:
-        lex, toks = self.lex, self.toks
+        lex = self.lex
         prefix = [head]
         forms = lex.company_forms if kind == "company" else lex.school_levels if kind == "school" else None
         if forms is not None:
-            hit = _longest(forms, toks, j)
+            hit = _longest(forms, self.keys, j)
             if hit:
                 prefix.append(self.surface(j, hit[0]))
                 j = hit[0]
@@ -734,11 +804,13 @@ class _Segment:
         return Org(i, end, name, [place] if place else [], kind=kind)
 
     def find_orgs(self) -> None:
-        i = 0
-        while i < self.n:
+        heads = self.lex.heads
+        nxt = 0  # tokens before it are inside what was found
+        for i in [i for i, t in enumerate(self.toks) if t.upper or t.key in heads]:
+            if i < nxt or not self._may_open_org(i):
+                continue
             org = self.org_at(i)
             if org is None:
-                i += 1
                 continue
             self.orgs[i] = org
             self._definition(org)
@@ -754,12 +826,12 @@ class _Segment:
                         place.start, place.end, f"{base} {place.org_form}", [place], kind=org.kind
                     )
                     end = place.end
-            i = end
+            nxt = end
 
     def shared_head(self, i: int) -> Org | None:
         """`Ủy ban nhân dân (UBND) và Liên đoàn Lao động (LĐLĐ) huyện Gia Lâm`: the first head has no
         place of its own and takes the second one's."""
-        hit = _longest(self.lex.heads, self.toks, i)
+        hit = _longest(self.lex.heads, self.keys, i)
         if not hit or not self.toks[i].cap:
             return None
         j, (head, kind) = hit
@@ -770,7 +842,7 @@ class _Segment:
             return None
         place = nxt.places[-1]
         name = {"ldld": "Liên đoàn Lao động"}.get(kind) or (
-            "Ủy ban nhân dân" if match_key(head) in ("ubnd", match_key("Ủy ban nhân dân")) else "Hội đồng nhân dân"
+            "Ủy ban nhân dân" if _K(head) in ("ubnd", _K("Ủy ban nhân dân")) else "Hội đồng nhân dân"
         )
         return Org(i, j, f"{name} {place.org_form}", [place], kind=kind)
 
@@ -790,10 +862,10 @@ class _Segment:
     # -- roles ---------------------------------------------------------------------------------------
     def role_at(self, i: int, after_name: bool) -> tuple[int, str] | None:
         lex, toks = self.lex, self.toks
-        hit = _longest(lex.titles, toks, i)
+        hit = _longest(lex.titles, self.keys, i)
         job = False
         if not hit and after_name:
-            hit = _longest(lex.jobs, toks, i)
+            hit = _longest(lex.jobs, self.keys, i)
             job = hit is not None
         if not hit:
             return None
@@ -801,7 +873,7 @@ class _Segment:
         if not job:
             # "Bí thư Đảng ủy xã Sóc Sơn": a title that also reads as a shorter one followed by an
             # organisation is read the second way.
-            for end in _all_ends(lex.titles, toks, i)[1:]:
+            for end in _all_ends(lex.titles, self.keys, i)[1:]:
                 if self.org_at(end) is not None and self.org_at(k) is None:
                     k = end
                     break
@@ -856,7 +928,7 @@ class _Segment:
     def honorific_before(self, i: int) -> int:
         """Start of the honorific right before token i (i itself when there is none)."""
         for size in (2, 1):
-            if i - size >= 0 and _longest(self.lex.honorifics, self.toks, i - size) == (i, True):
+            if i - size >= 0 and _longest(self.lex.honorifics, self.keys, i - size) == (i, True):
                 return i - size
         return i
 
@@ -875,8 +947,11 @@ class _Segment:
     def role_chains(self) -> dict[int, tuple[int, str]]:
         """Roles ending where a name (or its honorific) starts: end -> (start, text), longest kept."""
         ends: dict[int, tuple[int, str]] = {}
+        found = self.where(self.lex.title_first)  # a role before a name opens with a title
+        if not found or not self.persons:
+            return ends  # no title, or no name for one to end at
         starts = {self.honorific_before(p) for p in self.persons} | set(self.persons)
-        for i in range(self.n):
+        for i in found:
             if not self.toks[i].cap or i in self.persons:
                 continue
             hit = self.role_at(i, after_name=False)
@@ -899,11 +974,13 @@ def _read_segment(seg: _Segment, order: list[int], out: list[Mention], author_ke
     seg.find_orgs()
 
     def add(t: str, name: str, surface: str, role: str | None = None) -> None:
-        out.append(Mention(t, clean_text(name), surface, order[0], role))
+        out.append(Mention(t, _clean_name(name), surface, order[0], role))
         order[0] += 1
 
     org_spans = [(o.start, o.end) for o in seg.orgs.values()]
-    for i in range(seg.n):
+    for i in seg.where(seg.lex.head_first):  # a capitalised head opens it
+        if not seg.toks[i].cap:
+            continue
         shared = seg.shared_head(i)
         if shared is not None and not _spans_overlap((shared.start, shared.end), org_spans):
             seg.orgs[i] = shared
@@ -930,26 +1007,24 @@ def _read_segment(seg: _Segment, order: list[int], out: list[Mention], author_ke
         if _spans_overlap((p, e), taken):
             continue
         name = seg.surface(p, e)
-        if author_key and match_key(name) == author_key:
+        if author_key and _name_key(name) == author_key:
             continue  # the byline is not an entity
         events.append((p, 0, Mention(PERSON, name, name, 0, seg.person_role(p, e, chains))))
     # Places not inside an organisation, a park or a name.
     blocked = set(seg.silent)
     for s, e in taken + list(seg.persons.items()):
         blocked.update(range(s, e))
-    i = 0
-    while i < seg.n:
-        if i in blocked:
-            i += 1
+    nxt = 0  # tokens before it are inside a place found
+    for i in seg.where(seg.lex.place_first):
+        if i < nxt or i in blocked:
             continue
-        place = seg.typed_place(i) or seg._province(i) or seg._hanoi_district(i)
+        place = seg.place_at(i)  # a typed place, else a province, else a Hanoi district
         if place is None or any(k in blocked for k in range(place.start, place.end)):
-            i += 1
             continue
         group = [place, *seg.continuation(place)] if seg.toks[i].word and seg.key(i) in _unit_keys() else [place]
         for p in group:
             events.append((p.start, 0, Mention(LOCATION, p.name, seg.surface(p.start, p.end), 0)))
-        i = group[-1].end
+        nxt = group[-1].end
     for _pos, _sub, m in sorted(events, key=lambda x: (x[0], x[1])):
         if m is not None:
             add(m.type, m.name, m.surface, m.role)
@@ -997,7 +1072,7 @@ def merge(mentions: Iterable[Mention]) -> list[EntityMention]:
     names: dict[tuple[str, str], dict[str, int]] = {}
     bare_titles = _lexicon().bare_titles
     for m in mentions:
-        key = (m.type, _K(m.name))
+        key = (m.type, _name_key(m.name))
         row = rows.get(key)
         if row is None:
             row = rows[key] = EntityMention(type=m.type, name=m.name, role=None, count=0, aliases=[])
@@ -1011,8 +1086,8 @@ def merge(mentions: Iterable[Mention]) -> list[EntityMention]:
         elif (
             m.role
             and row["role"]
-            and match_key(row["role"]) in bare_titles
-            and match_key(m.role).startswith(match_key(row["role"]) + " ")
+            and _name_key(row["role"]) in bare_titles
+            and _name_key(m.role).startswith(_name_key(row["role"]) + " ")
         ):
             # "Bộ trưởng Đào Ngọc Dung" first, "Bộ trưởng Bộ Giáo dục ... Đào Ngọc Dung" later: the role
             # with the organisation is the more specific one.
