@@ -17,6 +17,7 @@ sanitised by nh3.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -129,8 +130,14 @@ _NAME_SEPARATORS = re.compile(r"\s+[-–—&]\s+|\s*,\s*|\s+và\s+")
 BYLINE_MAX_CHARS = 60
 
 
-def _classes(el) -> set[str]:
-    return {c.lower() for c in (el.get("class") or "").split()}
+# The elements below a node that have a class attribute, in document order (a C-level filter: most have none).
+_WITH_CLASS = etree.XPath("descendant::*[@class]")
+
+
+def _has_class(el, classes: frozenset[str]) -> bool:
+    """Whether one of the element's classes (any case) is in `classes`; no set built for the many without any."""
+    value = el.get("class")
+    return bool(value) and not classes.isdisjoint(c.lower() for c in value.split())
 
 
 def _text(el) -> str:
@@ -179,9 +186,17 @@ def _block_of(heading, root, *, max_link_density: float | None = None):
     return block
 
 
-def _is_box_heading(el) -> bool:
-    text = _text(el)
-    if title_key(text) not in BOX_TITLES or text.endswith(":"):
+@functools.lru_cache(maxsize=4096)
+def _text_and_key(raw: str) -> tuple[str, str]:
+    # Heading candidates are short texts, each tried by both heading tests and often seen in earlier articles
+    # (link texts, bylines): clean and key each once. Both functions are pure.
+    text = clean_text(raw)
+    return text, title_key(text)
+
+
+def _is_box_heading(el, raw_text: str) -> bool:
+    text, key = _text_and_key(raw_text)
+    if key not in BOX_TITLES or text.endswith(":"):
         return False
     return _stands_alone(el)
 
@@ -204,25 +219,59 @@ def _stands_alone(el) -> bool:
     return True
 
 
-def _is_related_heading(el) -> bool:
-    text = _text(el)
-    key = title_key(text)
+def _is_related_heading(el, raw_text: str) -> bool:
+    text, key = _text_and_key(raw_text)
     return key in RELATED_TITLES or (key in LEAD_IN_TITLES and text.endswith(":"))
 
 
-def _headings(root, is_heading: Callable[[object], bool]):
-    """Innermost elements that are headings by `is_heading`, in document order."""
-    for el in root.iter():
-        if el is root or not _is_element(el):
+# title_key keeps every ASCII letter and digit of a text, one for one (it only drops or adds characters), so a
+# text with more of them than a wanted key has cannot have that key. Counting them is cheap; keying the text
+# (NFC, NFD, accents) is not, and `_headings` would otherwise key the text of every block of the article.
+_NOT_ASCII_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+
+
+def _ascii_alnum_count(text: str | None) -> int:
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_ALNUM)) if text else 0
+
+
+def _max_ascii_alnum(keys: frozenset[str]) -> int:
+    return max(_ascii_alnum_count(key) for key in keys)
+
+
+def _headings(root, is_heading: Callable[[object, str], bool], max_alnum: int) -> list:
+    """Innermost elements that are headings by `is_heading(el, el.text_content())`, in document order.
+
+    `is_heading` must be false for an element whose text holds more than `max_alnum` ASCII letters and digits:
+    such elements (nearly every block of the article) are ruled out by counting, without their text being
+    collected or keyed. `is_heading` runs once per element, not once more per parent.
+    """
+    nodes = list(root.iter())
+    heading: dict[object, bool] = {}
+    texts: dict[object, str] = {}  # text_content() of the candidates: the elements of at most max_alnum
+    for node in reversed(nodes):  # children before parents
+        if not isinstance(node.tag, str) or node is root:  # comments (their content is no text); the root
             continue
-        if is_heading(el) and not any(_is_element(c) and is_heading(c) for c in el):
-            yield el
+        parts = []
+        for child in node:
+            if isinstance(child.tag, str):
+                text = texts.get(child)
+                if text is None:
+                    break  # a parent holds all its children's letters: above a long element, nothing is short
+                parts.append(text)
+            parts.append(child.tail or "")
+        else:
+            text = (node.text or "") + "".join(parts)
+            if _ascii_alnum_count(text) <= max_alnum:
+                texts[node] = text
+                heading[node] = is_heading(node, text)
+    return [el for el in nodes if heading.get(el) and not any(heading.get(child) for child in el)]
 
 
 _URL_INVISIBLES = re.compile(r"[\t\n\r]|%0[9aAdD]")
 
 
-def _site_url(url: str) -> str | None:
+@functools.lru_cache(maxsize=4096)  # pure; an image or link is judged up to three times, and menus recur
+def _site_url(url: str | None) -> str | None:
     """Absolute URL; site links (relative, http, www., m.) on the canonical https root, query kept."""
     # Browsers drop tabs and newlines anywhere in a URL ("jav&#x09;ascript:" is "javascript:"); so do we,
     # before the scheme is judged; libxml2 hands them over percent-encoded when it serialises the body.
@@ -242,18 +291,23 @@ def _site_url(url: str) -> str | None:
     return absolute
 
 
+@functools.lru_cache(maxsize=4096)
+def _related_url(href: str | None) -> str | None:
+    """The URL a related link is stored under: site links canonical, others absolute."""
+    url = _site_url(href)
+    if url is not None and urlsplit(url).hostname in SITE_HOSTS:
+        url = canonical_url(url)
+    return url
+
+
 def _harvest_links(el, related: dict[str, str], own_url: str | None) -> None:
     for a in el.iter("a"):
-        url = _site_url(a.get("href"))
+        url = _related_url(a.get("href"))
         if url is None:
             continue
-        if urlsplit(url).hostname in SITE_HOSTS:
-            url = canonical_url(url)
-        if url == own_url:
+        if url == own_url or related.get(url):
             continue
-        title = _text(a) or clean_text(a.get("title"))
-        if not related.get(url):
-            related[url] = title
+        related[url] = _text(a) or clean_text(a.get("title"))
 
 
 def _image_src(img) -> str | None:
@@ -276,8 +330,8 @@ def _figure_parts(el) -> list[tuple[str, str | None]]:
         images = [src for img in row.iter("img") if (src := _image_src(img))]
         if images:
             parts.extend((src, []) for src in images)
-        elif parts and _text(row):
-            parts[-1][1].append(_text(row))
+        elif parts and (text := _text(row)):
+            parts[-1][1].append(text)
     if not parts:  # no rows: a bare table with an image
         parts = [(src, []) for img in el.iter("img") if (src := _image_src(img))]
     return [(src, " ".join(caption) or None) for src, caption in parts]
@@ -305,10 +359,12 @@ def paragraphs(root) -> list[tuple[str, object]]:
     buf: list[str] = []
 
     def flush(owner) -> None:
-        text = clean_text("".join(buf))
+        text = "".join(buf)
         buf.clear()
-        if text:
-            out.append((text, owner))
+        if text and not text.isspace():  # clean_text would make "" of it (blank runs between blocks)
+            text = clean_text(text)
+            if text:
+                out.append((text, owner))
 
     def walk(el, owner) -> None:
         if not _is_element(el):
@@ -368,6 +424,30 @@ def _drop_block(text: str, owner, root) -> None:
         owner.drop_tree()
 
 
+def _has_text(text: str | None) -> bool:
+    """`bool(clean_text(text))`, mostly without cleaning: clean_text drops spaces and zero-width characters only,
+    and keeps every ASCII letter and digit (nearly every Vietnamese text has one)."""
+    if not text or text.isspace():
+        return False
+    return _ascii_alnum_count(text) > 0 or bool(clean_text(text))
+
+
+def _has_text_map(nodes: list) -> dict[object, bool]:
+    """`bool(_text(el))` for every element of `nodes` (a subtree in document order), in one pass.
+
+    An element's cleaned text is empty when each of its text nodes is (clean_text only drops spaces and
+    zero-width characters), so children are judged before parents and nobody's text is collected twice.
+    Dropping an empty element, or unwrapping one, leaves every other element's answer as it was.
+    """
+    has_text: dict[object, bool] = {}
+    for node in reversed(nodes):
+        if _is_element(node):
+            has_text[node] = _has_text(node.text) or any(
+                has_text.get(child, False) or _has_text(child.tail) for child in node
+            )
+    return has_text
+
+
 def _tidy_for_html(root) -> None:
     for el in list(root.iter()):
         if not _is_element(el) or el is root:
@@ -393,8 +473,10 @@ def _tidy_for_html(root) -> None:
             el.set("src", src)
             el.attrib.pop("alt", None)  # the CMS's alt is the title as a slug, not a description
     # Empty blocks (the CMS's <p>&nbsp;</p>) go with their content; empty inline tags go, their spaces stay.
-    for el in reversed(list(root.iter())):
-        if not _is_element(el) or el is root or el.getparent() is None or _text(el):
+    nodes = list(root.iter())
+    has_text = _has_text_map(nodes)
+    for el in reversed(nodes):
+        if not _is_element(el) or el is root or el.getparent() is None or has_text[el]:
             continue
         if any(True for _ in el.iter("img", "br")):
             continue
@@ -402,6 +484,21 @@ def _tidy_for_html(root) -> None:
             el.drop_tree()
         elif el.tag in ("strong", "em", "b", "i", "u", "span", "a"):
             el.drop_tag()
+
+
+def _inner_html(root) -> str:
+    """The root's text as it is (not escaped), then each element child serialised with its tail."""
+    text = root.text
+    if not root.attrib and all(_is_element(child) for child in root):
+        # One serialisation of the root instead of one per child: the same markup between <div> and </div>.
+        root.text = None
+        try:
+            html = lxml.html.tostring(root, encoding="unicode")
+        finally:
+            root.text = text
+        if html.startswith("<div>") and html.endswith("</div>"):
+            return (text or "") + html[len("<div>") : -len("</div>")]
+    return (text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root if _is_element(child))
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -419,15 +516,21 @@ def sanitise(html: str) -> str:
     return _BLANK_LINES.sub("\n", html).strip()
 
 
-# Control characters are invalid in HTML and make lxml refuse the text it parsed itself.
-_CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], " ")
+# Control characters are invalid in HTML and make lxml refuse the text it parsed itself. (A regex, not
+# str.translate with a dict: that looks up every character of the body, and bodies rarely hold any.)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _parse(body_html: str):
     try:
-        return lxml.html.fragment_fromstring(body_html.translate(_CONTROL_CHARS), create_parent="div")
+        return lxml.html.fragment_fromstring(_CONTROL_CHARS.sub(" ", body_html), create_parent="div")
     except (etree.ParserError, ValueError):
         return None
+
+
+# The most ASCII letters and digits a box / related heading can hold (see `_headings`).
+_BOX_ALNUM = _max_ascii_alnum(BOX_TITLES)
+_RELATED_ALNUM = _max_ascii_alnum(RELATED_TITLES | LEAD_IN_TITLES)
 
 
 class StripRelatedPipeline:
@@ -457,21 +560,25 @@ class StripRelatedPipeline:
             if comment.getparent() is not None:
                 comment.drop_tree()
 
+        # lxml builds an element's Python proxy (through a Python class lookup) whenever the element is reached
+        # with no proxy alive: holding them all saves rebuilding them in every pass below.
+        keep_alive = list(root.iter())  # noqa: F841 - only held
+
         # 2. An after-body box and what follows it: cut at the first one in document order.
-        markers = [el for el in root.iter() if _is_element(el) and el is not root and _classes(el) & AFTER_BODY_CLASSES]
-        markers += list(_headings(root, _is_box_heading))
+        markers = [el for el in _WITH_CLASS(root) if _has_class(el, AFTER_BODY_CLASSES)]
+        markers += _headings(root, _is_box_heading, _BOX_ALNUM)
         if markers:
             order = {el: i for i, el in enumerate(root.iter())}
             first = min(markers, key=order.__getitem__)
-            block = first if _classes(first) & AFTER_BODY_CLASSES else _block_of(first, root)
+            block = first if _has_class(first, AFTER_BODY_CLASSES) else _block_of(first, root)
             _truncate_from(block, root)
 
         # 3. Related tables, then "Tin liên quan" blocks with the link lists that follow their heading.
-        for el in list(root.iter()):
-            if _is_element(el) and _classes(el) & RELATED_CLASSES and el.getparent() is not None:
+        for el in _WITH_CLASS(root):
+            if _has_class(el, RELATED_CLASSES) and el.getparent() is not None:
                 _harvest_links(el, related, own_url)
                 el.drop_tree()
-        for heading in list(_headings(root, _is_related_heading)):
+        for heading in _headings(root, _is_related_heading, _RELATED_ALNUM):
             if heading.getparent() is None:
                 continue
             block = _block_of(heading, root, max_link_density=0.5)
@@ -487,10 +594,10 @@ class StripRelatedPipeline:
                 el.drop_tree()
 
         # 4. Figures.
-        for el in list(root.iter()):
-            if not _is_element(el) or el.getparent() is None:
+        for el in list(root.iter("figure", "table")):
+            if el.getparent() is None:
                 continue
-            if el.tag == "figure" or (el.tag == "table" and _classes(el) & FIGURE_CLASSES):
+            if el.tag == "figure" or _has_class(el, FIGURE_CLASSES):
                 parts = _figure_parts(el)
                 images.extend({"src": src, "caption": caption} for src, caption in parts)
                 if parts:
@@ -510,15 +617,27 @@ class StripRelatedPipeline:
 
         # 5. Repeats of the sapo (first paragraph) and of the title (anywhere).
         paras = paragraphs(root)
-        sapo = match_key(drop_dateline(adapter.get("sapo")))
-        if paras and sapo and match_key(drop_dateline(paras[0][0])) == sapo:
-            _drop_block(*paras[0], root)
-            paras = paras[1:]
+        if paras:
+            sapo_text, first_text = drop_dateline(adapter.get("sapo")), drop_dateline(paras[0][0])
+            # match_key keeps every space of a cleaned text (and adds none): a first paragraph of another number of
+            # words cannot repeat the sapo, and neither needs its (costly) key.
+            if (
+                sapo_text.count(" ") == first_text.count(" ")
+                and (sapo := match_key(sapo_text))
+                and match_key(first_text) == sapo
+            ):
+                _drop_block(*paras[0], root)
+                paras = paras[1:]
         title = title_key(adapter.get("title"))
         if title:
-            for text, owner in [p for p in paras if title_key(p[0]) == title]:
-                _drop_block(text, owner, root)
-            paras = [p for p in paras if title_key(p[0]) != title]
+            # Keyed once per paragraph; a paragraph with more ASCII letters and digits than the title's key is
+            # longer than the title, whatever its accents and punctuation (see `_headings`).
+            title_alnum = _ascii_alnum_count(title)
+            is_title = [_ascii_alnum_count(text) <= title_alnum and title_key(text) == title for text, _ in paras]
+            for (text, owner), drop in zip(paras, is_title, strict=True):
+                if drop:
+                    _drop_block(text, owner, root)
+            paras = [p for p, drop in zip(paras, is_title, strict=True) if not drop]
 
         # 6. Byline: the last paragraph, when it is name-like and not the only paragraph.
         if len(paras) > 1 and is_byline(paras[-1][0]):
@@ -528,10 +647,7 @@ class StripRelatedPipeline:
 
         adapter["body"] = "\n\n".join(text for text, _ in paras)
         _tidy_for_html(root)
-        inner = (root.text or "") + "".join(
-            lxml.html.tostring(child, encoding="unicode") for child in root if _is_element(child)
-        )
-        adapter["body_html"] = sanitise(inner)
+        adapter["body_html"] = sanitise(_inner_html(root))
         adapter["images"] = images
         adapter["related"] = [{"url": url, "title": title} for url, title in related.items()]
         adapter["author"] = author
