@@ -71,7 +71,8 @@ STORE_BATCH_SIZE = 50
 STORE_RETRY_TIMES = 5
 STORE_RETRY_DELAY = 2.0
 
-# `scrapy crawl` exits 3 on the markup alert and 4 when the database was unavailable (commands/crawl.py).
+# `scrapy crawl` exits 3 on the markup alert, 4 when the database was unavailable, 5 when the site could not be
+# read (commands/crawl.py).
 COMMANDS_MODULE = "laodongthudo.commands"
 
 # No consoles that can read the settings (and the database password) or run code in the crawl.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +22,14 @@ from sqlalchemy import select
 from laodongthudo.crawlplan import CrawlPlan
 from laodongthudo.db import CrawlRunRow, SkippedUrlRow, make_engine
 from laodongthudo.db.state import read_crawl_state
-from laodongthudo.extensions.run_record import ALERT_STAT, RunRecord, exit_status, markup_alert
+from laodongthudo.extensions.run_record import (
+    ALERT_STAT,
+    UNREACHABLE_STAT,
+    RunRecord,
+    exit_status,
+    markup_alert,
+    site_unreachable,
+)
 from laodongthudo.replica import build_site, serve
 from tests.crawling import FAST, REPO, run_crawl
 
@@ -75,6 +83,27 @@ def test_exit_status() -> None:
     assert exit_status({"finish_reason": "finished", ALERT_STAT: "markup"}) == 3
     assert exit_status({"finish_reason": "store_unavailable"}) == 4
     assert exit_status({"finish_reason": "finished", "store/lost": 3}) == 4
+    assert exit_status({"finish_reason": "finished", UNREACHABLE_STAT: "down"}) == 5
+
+
+@pytest.mark.parametrize(
+    ("stats", "unreachable"),
+    [
+        ({"listing/section_stopped": 4, "skipped/listing_failed": 4}, True),
+        ({"listing/section_stopped": 1, "skipped/listing_http_503": 1}, True),
+        ({"listing/section_stopped": 1, "listing/pages": 3}, False),  # one section stopped, others were read
+        ({"listing/pages": 4, "store/new": 0}, False),  # a quiet scheduled run
+        ({}, False),  # a resumed backfill with every section done asks for no listing page
+    ],
+)
+def test_the_unreachable_site_alert_needs_every_listing_to_fail(stats: dict[str, int], unreachable: bool) -> None:
+    message = site_unreachable(stats)
+    assert (message is not None) is unreachable
+    if message:
+        assert "could not be read" in message
+        for key, value in stats.items():
+            if key.startswith("skipped/listing_"):
+                assert f"{key.removeprefix('skipped/')} {value}" in message
 
 
 def test_record_from_stats_and_its_summary() -> None:
@@ -256,6 +285,27 @@ def test_scrapyds_runner_exits_with_the_alert_too(broken_site: str, sqlite_url: 
     env["SCRAPY_PROJECT"] = "default"
     done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert_markup_alert(done.returncode, done.stderr + done.stdout, sqlite_url)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> None:
+    with socket.socket() as probe:  # a loopback port that nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_crawl(f"http://127.0.0.1:{port}", sqlite_url, settings={"RETRY_TIMES": "0"})
+    assert result.returncode == 5, result.log[-3000:]
+    assert result.stat("listing/section_stopped") == 4 and result.stat("listing/pages") == 0
+    assert "ERROR: The site could not be read: 4 section(s) stopped" in result.log
+    assert "Exiting with status 5: The site could not be read" in result.log
+    assert re.search(r"ALERT\s+The site could not be read", summary_of(result.log))
+    row = run_rows(sqlite_url)[-1]
+    assert row["stats"][UNREACHABLE_STAT] == result.stats[UNREACHABLE_STAT]
+    assert row["articles_new"] == 0 and row["skipped"] == {"listing_failed": 4}
+    # Not a markup alert: the next scheduled run is an ordinary one.
+    assert row["alert"] is None
+    last = read_crawl_state(sqlite_url).last_run
+    assert last is not None and last.complete
 
 
 @pytest.mark.slow

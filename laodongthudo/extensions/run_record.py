@@ -1,4 +1,4 @@
-"""One `crawl_runs` row per crawl, a one-screen summary in the log, and the markup alert.
+"""One `crawl_runs` row per crawl, a one-screen summary in the log, the markup and unreachable-site alerts.
 
 When the spider closes (after the item pipelines, so the store pipeline has written everything), this
 extension builds the run record from the final stats and the spider's plan, writes it with an engine of
@@ -9,6 +9,11 @@ most likely met a new layout of the site. The run record's `alert` says so, the 
 ERROR, the stats carry it under `run/alert`, and `scrapy crawl` (laodongthudo.commands.crawl) exits with
 status 3. Pages skipped for a missing body during such a run are forgotten from `skipped_urls`, so that the
 run after the parser is fixed fetches them again.
+
+Unreachable site: a run in which no listing page could be read at all (DNS, refused connections, 5xx after
+retries, a wrong LDTD_BASE_URL) stopped every section at its first page. It is logged at ERROR, kept in the
+stats (and so in the row's `stats`) under `run/site_unreachable`, and `scrapy crawl` exits with status 5,
+so that a scheduler does not take an outage for a quiet day.
 
 Settings: RUN_RECORD_ENABLED (default True), DATABASE_URL, STORE_RETRY_TIMES / STORE_RETRY_DELAY (the
 same patience as the store pipeline when the database is unavailable).
@@ -44,6 +49,7 @@ from laodongthudo.db import (
 logger = logging.getLogger(__name__)
 
 ALERT_STAT = "run/alert"
+UNREACHABLE_STAT = "run/site_unreachable"
 STORE_UNAVAILABLE = "store_unavailable"  # pipelines.store.CLOSE_REASON
 # Counters that go up when a page's markup is not what the parsers know.
 MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "dropped/no_title")
@@ -117,6 +123,23 @@ def markup_alert(stats: Mapping[str, Any]) -> str | None:
         "The site's markup has probably changed: this run stored no article, and pages were skipped or dropped "
         f"for a missing body, title, date or article list ({counters}). Check the layout parsers "
         "(laodongthudo/layouts) against a live page."
+    )
+
+
+def site_unreachable(stats: Mapping[str, Any]) -> str | None:
+    """The alert message when sections stopped and not one listing page was read; else None."""
+    stopped = _int(stats, "listing/section_stopped")
+    if not stopped or _int(stats, "listing/pages"):
+        return None
+    causes = {reason: n for reason, n in _by_reason(stats, "skipped/").items() if reason.startswith("listing_")} | {
+        key.rsplit(".", 1)[-1]: count
+        for key, count in _by_reason(stats, "downloader/exception_type_count/").items()
+        if count
+    }
+    detail = ", ".join(f"{cause} {count}" for cause, count in causes.items()) or "no answer"
+    return (
+        f"The site could not be read: {stopped} section(s) stopped at their first listing page and no listing "
+        f"page was read ({detail}). Check LDTD_BASE_URL and the network; nothing was stored."
     )
 
 
@@ -230,6 +253,8 @@ class RunRecord:
             )
         if self.alert:
             rows.append(("ALERT", self.alert))
+        if self.stats.get(UNREACHABLE_STAT):
+            rows.append(("ALERT", self.stats[UNREACHABLE_STAT]))
         width = max(len(label) for label, _ in rows)
         lines = ["Crawl run summary", "-" * 60]
         lines += [f"{label:<{width}}  {value}" for label, value in rows]
@@ -289,6 +314,10 @@ class RunRecordExtension:
         if alert:
             stats.set_value(ALERT_STAT, alert)
             logger.error(alert)
+        unreachable = site_unreachable(stats.get_stats())
+        if unreachable:
+            stats.set_value(UNREACHABLE_STAT, unreachable)
+            logger.error(unreachable)
         secrets = _secret_words(self.database_url)
         record = RunRecord.from_stats(stats.get_stats(), spider, secrets=secrets)
         self.record = record
@@ -320,12 +349,25 @@ class RunRecordExtension:
 
 
 def exit_status(stats: Mapping[str, Any]) -> int:
-    """What `scrapy crawl` should exit with: 3 for the markup alert, 4 when storage was unavailable."""
+    """What `scrapy crawl` should exit with: 3 for the markup alert, 4 when storage was unavailable, 5 when
+    the site could not be read."""
     if stats.get(ALERT_STAT):
         return 3
     if stats.get("finish_reason") == STORE_UNAVAILABLE or _int(stats, "store/lost"):
         return 4
+    if stats.get(UNREACHABLE_STAT):
+        return 5
     return 0
 
 
-__all__ = ["ALERT_STAT", "RunRecord", "RunRecordExtension", "exit_status", "markup_alert", "scrub", "write_run"]
+__all__ = [
+    "ALERT_STAT",
+    "UNREACHABLE_STAT",
+    "RunRecord",
+    "RunRecordExtension",
+    "exit_status",
+    "markup_alert",
+    "scrub",
+    "site_unreachable",
+    "write_run",
+]
