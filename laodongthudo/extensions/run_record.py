@@ -139,7 +139,7 @@ def site_unreachable(stats: Mapping[str, Any]) -> str | None:
     detail = ", ".join(f"{cause} {count}" for cause, count in causes.items()) or "no answer"
     return (
         f"The site could not be read: {stopped} section(s) stopped at their first listing page and no listing "
-        f"page was read ({detail}). Check LDTD_BASE_URL and the network; nothing was stored."
+        f"page was read ({detail}). Check LDTD_BASE_URL and the network."
     )
 
 
