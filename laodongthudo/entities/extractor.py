@@ -807,9 +807,9 @@ class _Segment:
         heads = self.lex.heads
         nxt = 0  # tokens before it are inside what was found
         for i in [i for i, t in enumerate(self.toks) if t.upper or t.key in heads]:
-            if i < nxt or not self._may_open_org(i):
+            if i < nxt:
                 continue
-            org = self.org_at(i)
+            org = self.org_at(i)  # None at once where `_may_open_org` says no
             if org is None:
                 continue
             self.orgs[i] = org
