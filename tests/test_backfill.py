@@ -162,6 +162,7 @@ def test_backfill_until_only_reads_every_page(site, replica, tmp_path):
         (["section=hoat-dong,tin-tuc"], "unknown section(s) tin-tuc"),
         (["refresh=maybe"], "refresh must be 1 or 0"),
         (["sinse=2024-01-01"], "unknown argument(s) sinse"),
+        (["section="], "section is empty"),
     ],
 )
 def test_bad_arguments_end_with_a_clear_error_and_a_non_zero_exit(replica, tmp_path, args, message):
@@ -170,8 +171,9 @@ def test_bad_arguments_end_with_a_clear_error_and_a_non_zero_exit(replica, tmp_p
 
     run = run_crawl(replica.base_url, database_url, *args, timeout=60)
 
-    assert run.returncode != 0
-    assert re.search(r"ERROR: Bad arguments for the union spider: .*" + re.escape(message), run.log), run.log[-2000:]
+    assert run.returncode == 1
+    assert re.search(r"ERROR: Not started: bad argument: .*" + re.escape(message), run.log), run.log[-2000:]
+    assert "Traceback" not in run.log
     assert replica.request_log == []
     assert not (tmp_path / "crawl.db").exists()
 

@@ -16,6 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
+from laodongthudo import preflight
 from laodongthudo.extensions.run_record import ALERT_STAT, UNREACHABLE_STAT, exit_status
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,14 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args and self.crawler_process is not None:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+            found = preflight.problems(self.settings, spidercls, opts.spargs)
+            if found:
+                logger.error("Not started: %s", "; ".join(found))
+                self.exitcode = 1
+                return
+            logger.info("Database: %s", preflight.describe_database(self.settings.get("DATABASE_URL")))
         super().run(args, opts)
         if self.exitcode or self.crawler is None or self.crawler.stats is None:
             return

@@ -162,8 +162,10 @@ class UnionSpider(scrapy.Spider):
 
     @staticmethod
     def _parse_sections(arg: str | None) -> tuple[str, ...]:
-        if not arg:
+        if arg is None:
             return UNION_SECTIONS
+        if not arg.strip(" ,"):  # `-a section=` from a script whose variable was empty: not "every section"
+            raise ValueError("section is empty; leave it out to crawl every union section")
         chosen = tuple(s.strip().strip("/").removeprefix("cong-doan/") for s in arg.split(",") if s.strip())
         unknown = [s for s in chosen if s not in (*UNION_SECTIONS, "cong-doan")]
         if unknown:
