@@ -1,4 +1,7 @@
-"""Wrong settings fail loudly (bad spider arguments: tests/test_backfill.py) before the first request: one ERROR line, no traceback, exit 1."""
+"""Wrong settings fail loudly before the first request: one ERROR line, no traceback, exit 1.
+
+Bad spider arguments: tests/test_backfill.py.
+"""
 
 from __future__ import annotations
 
