@@ -79,6 +79,9 @@ COMMANDS_MODULE = "laodongthudo.commands"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# One line per dropped item, without the item (laodongthudo/logformatter.py).
+LOG_FORMATTER = "laodongthudo.logformatter.LogFormatter"
+
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

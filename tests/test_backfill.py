@@ -130,6 +130,11 @@ def test_backfill_since_only(site, replica, tmp_path):
     urls = stored_urls(database_url)
     assert len(urls) == len(set(urls))
     assert set(urls) == truth_urls(site, since=since)
+    # A drop is one INFO line, never the item (its body_html alone is kilobytes).
+    drops = [line for line in run.log.splitlines() if "Dropped (out_of_range" in line]
+    assert len(drops) == run.stat("dropped/out_of_range") > 0
+    assert all(" INFO: " in line and len(line) < 300 for line in drops)
+    assert len(run.log.encode()) < 1024 * run.stat("downloader/response_count")
     needed = {section: pages_needed(site, section, since) for section in UNION_SUBSECTIONS}
     assert requested_listings(replica.request_log) == set().union(
         *(listing_paths(section, pages) for section, pages in needed.items())
