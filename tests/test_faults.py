@@ -32,7 +32,7 @@ MOJIBAKE = ("Ã", "á»", "Ä‘", "Æ°", "Ä�", "â€")
 TEXT_COLUMNS = ("title", "kicker", "sapo", "body", "body_html", "author")
 
 SKIP_LINE = re.compile(r"Skipped \((?P<reason>[\w/.-]+)\): (?P<url>\S+)")
-DROP_LINE = re.compile(r"Dropped: (?P<reason>\w+): (?P<url>\S+)")
+DROP_LINE = re.compile(r"Dropped \((?P<reason>\w+): (?P<url>[^\s)]+)")
 
 
 def nfc(text: str | None) -> str:
