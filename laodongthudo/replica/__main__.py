@@ -12,7 +12,6 @@ import time
 from .server import serve
 from .site import FAULTS, build_site
 
-
 # Live-site politeness (settings.py) would make a crawl of a local replica take minutes.
 DEMO_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
 
@@ -39,7 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"replica of laodongthudo.vn at {server.base_url} ({len(site.union_articles())} union articles, "
         f"built in {time.perf_counter() - started:.2f}s; faults on: {sorted(site.faults) or 'none'})\n"
-        f"crawl it (its own database, politeness off: the replica is local):\n  {demo_command(server.base_url, args.database)}\n"
+        "crawl it (its own database, politeness off: the replica is local):\n"
+        f"  {demo_command(server.base_url, args.database)}\n"
         "stop it with Ctrl-C",
         flush=True,
     )
