@@ -4,7 +4,8 @@ Decisions:
 - The kicker is stored *without* its trailing colon ("Cụm thi đua số 2 LĐLĐ Thành phố năm 2019"): the colon
   is the typography that joins it to the title on the page, not part of the label; a reader shows
   `f"{kicker}: {title}"`.
-- A title that starts with the kicker loses it, and the colon or dash after it.
+- A title that starts with the kicker set apart by a colon, dash or bar loses it and the separator; a title whose
+  first words only repeat the kicker's keeps them (they are its subject).
 - Tone-mark placement is kept as published ("hòa" stays "hòa"); only `title_key` folds it away.
 - `body_html` only gets Unicode NFC: collapsing spaces in markup would glue inline elements together.
 """
@@ -37,9 +38,14 @@ def title_without_kicker(title: str | None, kicker: str | None) -> str | None:
         title_words = title.split(" ")
         if kicker_words and len(title_words) > len(kicker_words):
             head = [match_key(w) for w in title_words[: len(kicker_words)]]
+            last_word = title_words[len(kicker_words) - 1]
             head[-1] = _KICKER_END.sub("", head[-1])
-            if head == kicker_words:
-                rest = _TITLE_JOIN.sub("", " ".join(title_words[len(kicker_words) :]))
+            tail = " ".join(title_words[len(kicker_words) :])
+            # Only a kicker the title sets apart (a colon, dash or bar after it) is a copy of the kicker; the
+            # same words running on into the sentence are the title's own subject.
+            joined = bool(_KICKER_END.search(last_word)) or bool(_TITLE_JOIN.match(tail))
+            if head == kicker_words and joined:
+                rest = _TITLE_JOIN.sub("", tail)
                 if rest:
                     return rest
     return title

@@ -63,10 +63,13 @@ def test_every_stored_string_is_cleaned() -> None:
         ("Hà Nội: Xuất quân Mùa hè xanh", None, "Hà Nội: Xuất quân Mùa hè xanh"),
         ("Cụm thi đua số 2", "Cụm thi đua số 2", "Cụm thi đua số 2"),  # never empty the title
         ("Cụm thi đua số 20 đạt giải", "Cụm thi đua số 2", "Cụm thi đua số 20 đạt giải"),  # whole words only
+        # The kicker's words as the title's subject, not set apart: the title is whole.
+        ("Công đoàn ngành Xây dựng ký kết 29 chương trình", "Công đoàn ngành Xây dựng", None),
+        ("Cụm thi đua số 2 | Đạt kết quả cao", "Cụm thi đua số 2", "Đạt kết quả cao"),
     ],
 )
-def test_kicker_out_of_the_title(title: str, kicker: str | None, expected: str) -> None:
-    assert title_without_kicker(title, kicker) == expected
+def test_kicker_out_of_the_title(title: str, kicker: str | None, expected: str | None) -> None:
+    assert title_without_kicker(title, kicker) == (expected or title)
 
 
 def test_kicker_keeps_no_trailing_colon() -> None:
@@ -118,3 +121,20 @@ def test_idempotent() -> None:
     once = normalise(kicker="A:", title="A: B", sapo="(LĐTĐ) Ngày 1/1, x", body="a\n\nb", tags=["x"])
     twice = NormalizeTextPipeline().process_item(once)
     assert (twice.kicker, twice.title, twice.sapo, twice.body) == ("A", "B", "Ngày 1/1, x", "a\n\nb")
+
+
+def test_every_replica_title_is_the_pages_own_title_without_a_set_apart_kicker() -> None:
+    from laodongthudo.extract import extract
+    from laodongthudo.replica import build_site
+    from laodongthudo.textnorm import clean_text
+
+    site = build_site(120, 1)
+    compared = 0
+    for truth in site.union_articles():
+        response = site.respond(truth.path, 1)
+        if response.status != 200 or not isinstance(response.body, bytes):
+            continue
+        article = extract(response.body, "https://laodongthudo.vn" + truth.path)
+        assert article.title == clean_text(truth.title).replace("\xa0", " "), truth.path
+        compared += 1
+    assert compared > 100
