@@ -1,8 +1,10 @@
-"""Issue 4's three questions, asked in SQL (the README's queries) of a crawl of the replica."""
+"""Issue 4's three questions, asked in SQL of a crawl of the replica, and every query of the README as written."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -101,3 +103,58 @@ def test_what_happened_in_cau_giay_this_year(crawled):
         "year_end": datetime(year + 1, 1, 1, tzinfo=HANOI).astimezone(utc).isoformat(),
     }
     assert ask(database_url, IN_CAU_GIAY_THIS_YEAR, **bounds) == expected
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+SQL_BLOCK = re.compile(r"```sql\n-- (?P<databases>[^\n]+)\n(?P<sql>.*?)```", re.S)
+
+
+def readme_queries(database: str) -> list[str]:
+    """The README's "Asking the database" queries spelled for `database` (each block's first line names them)."""
+    section = README.read_text(encoding="utf-8").split("### Asking the database", 1)[1].split("\n### ", 1)[0]
+    blocks = list(SQL_BLOCK.finditer(section))
+    assert len(blocks) >= 5, "the README's query blocks must start with a '-- <databases>' line"
+    return [m["sql"].strip().rstrip(";") for m in blocks if database in m["databases"]]
+
+
+@pytest.fixture(scope="module")
+def crawled_pg(pg_server):
+    from tests.conftest import _database
+
+    site = build_site(n_articles=150, seed=11)
+    with _database(pg_server) as database_url, serve(site) as server:
+        result = run_crawl(server.base_url, database_url)
+        assert result.returncode == 0, result.log[-3000:]
+        yield database_url
+
+
+def rows_of(database_url: str, sql: str) -> list[tuple]:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
+def test_every_readme_query_returns_rows_on_sqlite(crawled):
+    _, database_url = crawled
+    queries = readme_queries("SQLite")
+    assert len(queries) >= 4
+    for sql in queries:
+        assert rows_of(database_url, sql), sql
+
+
+@pytest.mark.postgres
+def test_every_readme_query_returns_rows_on_postgresql(crawled, crawled_pg):
+    _, sqlite_url = crawled
+    queries = readme_queries("PostgreSQL")
+    assert len(queries) >= 4
+    for sql in queries:
+        assert rows_of(crawled_pg, sql), sql
+    # The two spellings of "Cầu Giấy in 2021" (Hanoi days) find the same articles on the same replica.
+    pg_only = next(sql for sql in queries if sql not in readme_queries("SQLite"))
+    sqlite_only = next(sql for sql in readme_queries("SQLite") if sql not in queries)
+    assert sorted(r.title for r in rows_of(crawled_pg, pg_only)) == sorted(
+        r.title for r in rows_of(sqlite_url, sqlite_only)
+    )
