@@ -86,3 +86,5 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Log times say their zone (the machine's); the run summary's are Hanoi times, and say so too.
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"

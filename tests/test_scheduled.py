@@ -5,6 +5,7 @@ Real `scrapy crawl union` in a subprocess, over HTTP to the replica, into SQLite
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,10 @@ def test_second_run_reads_only_the_first_listing_pages_and_changes_nothing(repli
     assert second.stat("store/new") == second.stat("store/updated") == 0
     for section in UNION_SUBSECTIONS:
         assert f"{section}: listing page 1 holds nothing new; section done" in second.log
+    # An hourly no-op is a screen a person reads (no versions, component lists or stats dump), its times zoned.
+    assert len(second.log.splitlines()) <= 40, second.log
+    assert "Dumping Scrapy stats" not in second.log and "Enabled item pipelines" not in second.log
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} \[", second.log, re.M)
 
 
 def test_new_articles_are_picked_up_by_the_next_run_and_only_they_are_fetched(tmp_path):

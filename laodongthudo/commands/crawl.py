@@ -18,6 +18,7 @@ from scrapy.spiders import Spider
 
 from laodongthudo import preflight
 from laodongthudo.extensions.run_record import ALERT_STAT, UNREACHABLE_STAT, exit_status
+from laodongthudo.logquiet import quiet_startup
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,10 @@ class Command(ScrapyCrawlCommand):
             "stored nothing and pages lacked a body or date), 4 when the database was unavailable, 5 when the "
             "site could not be read."
         )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        quiet_startup()  # before Scrapy logs its versions (cmdline creates the CrawlerProcess after this)
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         self.crawler = super()._create_crawler(spidercls)
