@@ -1,4 +1,4 @@
-"""Start-up and close-down noise at DEBUG: a no-op scheduled run's log is a few lines a person reads.
+"""Start-up and close-down noise at DEBUG, tracebacks only where they help: a log is a few lines a person reads.
 
 Scrapy logs its versions, every enabled component, the overridden settings and the whole stats dict at INFO;
 Alembic logs its dialect at every connection. The run summary (extensions/run_record.py) and `STATS_FILE` carry
@@ -20,6 +20,19 @@ NOISY_LOGGERS = (
 )
 
 
+# Loggers whose errors come with a traceback of Scrapy's own internals, though the message says it all: a failed
+# robots.txt download is the site being unreachable, which the run reports in its own words (exit 5).
+ONE_LINE_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+
+
+class OneLineWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class DemoteInfoToDebug(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno == logging.INFO:
@@ -29,7 +42,8 @@ class DemoteInfoToDebug(logging.Filter):
 
 def quiet_startup() -> None:
     """Install the filter once (a logger's filters run before its handlers see the record's level)."""
-    for name in NOISY_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, DemoteInfoToDebug) for f in logger.filters):
-            logger.addFilter(DemoteInfoToDebug())
+    for names, kind in ((NOISY_LOGGERS, DemoteInfoToDebug), (ONE_LINE_LOGGERS, OneLineWarning)):
+        for name in names:
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, kind) for f in logger.filters):
+                logger.addFilter(kind())

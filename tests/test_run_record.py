@@ -298,6 +298,7 @@ def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> N
     assert result.stat("listing/section_stopped") == 4 and result.stat("listing/pages") == 0
     assert "ERROR: The site could not be read: 4 section(s) stopped" in result.log
     assert "Exiting with status 5: The site could not be read" in result.log
+    assert "Traceback" not in result.log  # robots.txt's failure is one WARNING line, not Scrapy's internals
     assert re.search(r"ALERT\s+The site could not be read", summary_of(result.log))
     row = run_rows(sqlite_url)[-1]
     assert row["stats"][UNREACHABLE_STAT] == result.stats[UNREACHABLE_STAT]
