@@ -61,7 +61,7 @@ def to_json(value: Any) -> Any:
 
 def article_dict(article: Article) -> dict[str, Any]:
     data = dataclasses.asdict(article)
-    for handover in ("date_texts", "section_path", "layout"):
+    for handover in ("date_texts", "date_sources", "meta_author", "section_path", "layout"):
         data.pop(handover, None)
     return data
 

@@ -602,11 +602,18 @@ class StripRelatedPipeline:
                     _drop_block(text, owner, root)
             paras = [p for p, drop in zip(paras, is_title, strict=True) if not drop]
 
-        # 6. Byline: the last paragraph, when it is name-like and not the only paragraph.
+        # 6. Byline: the last paragraph, when it is name-like and not the only paragraph; else the metadata's.
+        sources = dict(adapter.get("field_sources") or {})
+        body_source = sources.get("body")
         if len(paras) > 1 and is_byline(paras[-1][0]):
+            if not author and body_source:
+                sources["author"] = body_source
             author = author or paras[-1][0]
             _drop_block(*paras[-1], root)
             paras = paras[:-1]
+        if not author and (meta_author := adapter.get("meta_author")):
+            author = meta_author
+            sources["author"] = "metadata"
 
         adapter["body"] = "\n\n".join(text for text, _ in paras)
         _tidy_for_html(root)
@@ -614,4 +621,8 @@ class StripRelatedPipeline:
         adapter["images"] = images
         adapter["related"] = [{"url": url, "title": title} for url, title in related.items()]
         adapter["author"] = author
+        if body_source:  # images and related links come out of the body
+            sources.update({name: body_source for name in ("images", "related") if adapter[name]})
+        if "field_sources" in adapter.field_names():
+            adapter["field_sources"] = sources
         return item
