@@ -94,7 +94,8 @@ def read_article(html: str, url: str) -> ReadArticle:
     meta = read_metadata(page)
     reader = PageReader(page, html, ARTICLE_LAYOUTS, layout, meta)
     title = reader.title()
-    body_html, body_source = reader.body()
+    cut_short = _cut_short(html)
+    body_html, body_source = reader.body(main_text=not cut_short)
     reader.set_scope()
     dates, date_sources = reader.dates()
     if not body_html or (layout is None and body_source == GENERIC and not dates):
@@ -103,7 +104,7 @@ def read_article(html: str, url: str) -> ReadArticle:
     if reader.body_node is not None and _DEEPER_THAN_MAX(reader.body_node):
         raise NotAnArticle("too_deep", f"the body nests more than {MAX_BODY_DEPTH} elements deep")
     after_body = layout.after_body if layout else tuple(css for lay in ARTICLE_LAYOUTS for css in lay.after_body)
-    if _cut_short(html) and not first_match(page, after_body):
+    if cut_short and not first_match(page, after_body):
         raise NotAnArticle("truncated", "the page ends inside its body")
     author, meta_author = reader.author()
     section_path = reader.section_path()

@@ -165,8 +165,12 @@ class PageReader:
     def _side_anywhere(node: Any) -> bool:
         return any(_is_side(a) for a in (node, *node.iterancestors()))
 
-    def body(self) -> tuple[str | None, str | None]:
-        """(body HTML, source); the body node is kept for the scope and the rules that look around it."""
+    def body(self, *, main_text: bool = True) -> tuple[str | None, str | None]:
+        """(body HTML, source); the body node is kept for the scope and the rules that look around it.
+
+        `main_text`: on a page without MasterCMS markers, fall back on trafilatura's main text block (never
+        on a page cut short: what it would find there is the menu).
+        """
         for source, layout, alternatives in self._ladder("body"):
             found = self._body_at(alternatives)
             if found is not None:
@@ -174,7 +178,7 @@ class PageReader:
         found = self._body_at(generic.BODY_MARKERS)
         if found is not None:
             return self._set_body(found, GENERIC, f"the element with MasterCMS markers: {found[1]}")
-        if not self.page.css(", ".join(generic.BODY_MARKERS)):
+        if main_text and not self.page.css(", ".join(generic.BODY_MARKERS)):
             main = _main_text_block(self.html)
             if main:
                 self._found("body", GENERIC, "no MasterCMS markers: trafilatura's main text block", main)
