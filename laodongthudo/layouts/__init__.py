@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import lxml.html
 from lxml import etree
 from parsel import Selector
 
@@ -65,6 +66,20 @@ def choose_layout(page: Selector) -> ArticleLayout | None:
     return max(matching, key=lambda layout: _fills_required(page, layout))  # a tie: the first in order
 
 
+def parse_page(html: str) -> Selector:
+    """The page as parsel would parse it (lxml, huge_tree), refused when lxml had to cut it short.
+
+    Even with huge_tree, libxml2 stops at 2,048 levels and drops the rest of the page without a word: such a
+    page is refused as `too_deep`, never read in part.
+    """
+    parser = lxml.html.HTMLParser(recover=True, encoding="utf8", huge_tree=True)
+    data = html.strip().replace("\x00", "").encode("utf8") or b"<html/>"
+    root = etree.fromstring(data, parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise NotAnArticle("too_deep", "the page nests deeper than the HTML parser reads")
+    return Selector(root=root if root is not None else etree.fromstring(b"<html/>"), type="html")
+
+
 def _cut_short(html: str) -> bool:
     """No closing </html> near the end: the transfer stopped early (lxml quietly closes what was open)."""
     return "</html" not in html[-4096:].lower()
@@ -89,7 +104,7 @@ def read_article(html: str, url: str) -> ReadArticle:
         raise NotAnArticle("not_article_url", url)
     if article_id > MAX_ARTICLE_ID:
         raise NotAnArticle("bad_id", f"article id {article_id} does not fit a 64-bit integer")
-    page = Selector(text=html)  # parsel parses with lxml's huge_tree: deep pages are read whole
+    page = parse_page(html)
     layout = choose_layout(page)
     meta = read_metadata(page)
     reader = PageReader(page, html, ARTICLE_LAYOUTS, layout, meta)
