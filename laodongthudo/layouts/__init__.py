@@ -50,7 +50,11 @@ __all__ = [
 def _fills_required(page: Selector, layout: ArticleLayout) -> int:
     """How many of the required fields (body, title, date) the layout's own selectors fill on the page."""
     body = first_match(page, layout.body)
-    filled = bool(body) and bool(body[0].xpath("normalize-space(string())").get())
+    filled = (
+        bool(body)
+        and bool(body[0].xpath("normalize-space(string())").get())
+        and not PageReader.side_anywhere(body[0].root)  # a MasterCMS widget in a side box is no body
+    )
     filled_title = any(page.css(css).xpath("normalize-space(string())").get() for css in layout.title)
     filled_date = any(
         generic.DATE_IN_TEXT.search(text) for css in layout.dates for text in page.css(css).xpath("string()").getall()

@@ -144,7 +144,7 @@ class PageReader:
                 self._found("title", source, f"{layout}: {node[1]}", _text(node[0]))
                 break
         if node is None:
-            node = self._first_node(generic.TITLE, lambda n: bool(_text(n).strip()) and not self._side_anywhere(n))
+            node = self._first_node(generic.TITLE, lambda n: bool(_text(n).strip()) and not self.side_anywhere(n))
             if node is not None:
                 self._found("title", GENERIC, f"the page's heading: {node[1]}", _text(node[0]))
         if node is not None:
@@ -162,7 +162,7 @@ class PageReader:
         return None
 
     @staticmethod
-    def _side_anywhere(node: Any) -> bool:
+    def side_anywhere(node: Any) -> bool:
         return any(_is_side(a) for a in (node, *node.iterancestors()))
 
     def body(self, *, main_text: bool = True) -> tuple[str | None, str | None]:
