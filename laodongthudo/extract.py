@@ -2,7 +2,9 @@
 
     python -m laodongthudo.extract PAGE.html --url https://laodongthudo.vn/slug-123.html
 
-prints the item a crawl would store, as one JSON object. It is what a maintainer runs when fixing a selector.
+prints the item a crawl would store, as one JSON object. It is what a maintainer runs when fixing a selector;
+with `--explain` it prints instead, per field, the rule that found it (which layout's selector, or which
+template-independent rule) and what it found.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from scrapy.utils.misc import load_object
 from laodongthudo import settings as project_settings
 from laodongthudo.decoding import page_text
 from laodongthudo.items import Article
-from laodongthudo.layouts import NotAnArticle, parse_article
+from laodongthudo.layouts import Finding, NotAnArticle, read_article
 
 # Pipelines that touch the outside world are not part of extraction.
 NOT_EXTRACTION = ("pipelines.store.",)
@@ -44,13 +46,52 @@ def decode_page(body: bytes, url: str) -> str:
     return page_text(HtmlResponse(url=url, body=body))
 
 
-def extract(html: str | bytes, url: str) -> Article:
-    """Parse and clean one page; raises NotAnArticle or DropItem when a crawl would not store it."""
+def extract_explained(html: str | bytes, url: str) -> tuple[Article, list[Finding]]:
+    """Parse and clean one page, with the parser's finding for each field.
+
+    Raises NotAnArticle or DropItem when a crawl would not store the page.
+    """
     text = decode_page(html, url) if isinstance(html, bytes) else html
-    item = parse_article(text, url)
+    read = read_article(text, url)
+    item = read.article
     for pipeline in extraction_pipelines():
         item = pipeline.process_item(item, None)
-    return item
+    return item, read.findings
+
+
+def extract(html: str | bytes, url: str) -> Article:
+    """Parse and clean one page; raises NotAnArticle or DropItem when a crawl would not store it."""
+    return extract_explained(html, url)[0]
+
+
+EXPLAINED_FIELDS = ("title", "kicker", "sapo", "published_at", "author", "body", "images", "related", "tags", "section")
+
+
+def _shown(value: Any, width: int = 90) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=to_json)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def explanation(article: Article, findings: list[Finding]) -> str:
+    """Per field: where the stored value came from, the rule that found it, what the page held, what is stored."""
+    by_field = {f.field: f for f in findings}
+    lines = [f"layout: {article.layout or 'none of the layouts (template-independent rules only)'}"]
+    for name in EXPLAINED_FIELDS:
+        finding = by_field.get(name)
+        source = article.field_sources.get(name) or "-"
+        stored = getattr(article, "section_path" if name == "section" else name)
+        if name in ("images", "related"):
+            rule = "out of the body" if stored else "none in the body"
+        elif name == "author" and finding is not None and finding.source is None and stored:
+            rule = "the byline closing the body" if source != "metadata" else "meta author / JSON-LD author"
+        else:
+            rule = finding.rule if finding is not None else "-"
+        lines.append(f"{name:<13} {source:<13} {rule}")
+        if finding is not None and finding.source is not None and name not in ("body", "images", "related"):
+            lines.append(f"{'':<13} {'found':<13} {_shown(finding.value)}")
+        lines.append(f"{'':<13} {'stored':<13} {_shown(stored) if stored not in (None, [], '') else '(nothing)'}")
+    return "\n".join(lines) + "\n"
 
 
 def to_json(value: Any) -> Any:
@@ -61,7 +102,7 @@ def to_json(value: Any) -> Any:
 
 def article_dict(article: Article) -> dict[str, Any]:
     data = dataclasses.asdict(article)
-    for handover in ("date_texts", "section_path", "layout"):
+    for handover in ("date_texts", "date_sources", "meta_author", "section_path", "layout"):
         data.pop(handover, None)
     return data
 
@@ -70,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m laodongthudo.extract", description=__doc__.splitlines()[0])
     parser.add_argument("page", type=Path, help="a saved article page (HTML)")
     parser.add_argument("--url", required=True, help="the page's URL (gives the article id)")
+    parser.add_argument("--explain", action="store_true", help="per field: the rule that found it, and what")
     args = parser.parse_args(argv)
     try:
-        article = extract(args.page.read_bytes(), args.url)
+        article, findings = extract_explained(args.page.read_bytes(), args.url)
     except OSError as exc:
         print(f"error: cannot read {args.page}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -82,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     except DropItem as exc:
         print(f"error: a crawl would drop this page ({exc})", file=sys.stderr)
         return 1
+    if args.explain:
+        sys.stdout.write(explanation(article, findings))
+        return 0
     json.dump(article_dict(article), sys.stdout, ensure_ascii=False, indent=2, default=to_json)
     sys.stdout.write("\n")
     return 0

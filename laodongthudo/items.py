@@ -51,10 +51,14 @@ class Article:
     entities: list[EntityMention] = field(default_factory=list)
     fetched_at: datetime | None = None
     content_hash: str | None = None
+    # Where each field came from: layout | other_layout | generic | metadata (layouts/reader.py).
+    field_sources: dict[str, str] = field(default_factory=dict)
     # Parser hand-over, consumed by the pipelines and not stored.
     layout: str | None = None  # name of the layout parser that read the page
     section_path: str | None = None  # path of the breadcrumb's section link, e.g. "/cong-doan/hoat-dong"
     date_texts: list[str] = field(default_factory=list)  # publication-date strings, most trusted first
+    date_sources: list[str] = field(default_factory=list)  # where each of date_texts came from
+    meta_author: str | None = None  # the metadata's author: used when neither the page nor the body shows one
 
 
 STORED_FIELDS: tuple[str, ...] = (
@@ -74,4 +78,5 @@ STORED_FIELDS: tuple[str, ...] = (
     "images",
     "related",
     "content_hash",
+    "field_sources",
 )

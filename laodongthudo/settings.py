@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
     "pipelines.date_range.DateRangePipeline": 350,
     "pipelines.entities.EntitiesPipeline": 400,
     "pipelines.validate.ValidatePipeline": 500,
+    "pipelines.field_stats.FieldStatsPipeline": 550,
     "pipelines.fingerprint.FingerprintPipeline": 600,
     "pipelines.store.StorePipeline": 900,
 }

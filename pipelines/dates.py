@@ -15,9 +15,18 @@ from pipelines._base import ItemPipeline
 class DatesPipeline(ItemPipeline):
     def process_item(self, item, spider=None):
         adapter = ItemAdapter(item)
-        published = published_at(adapter.get("date_texts"))
+        texts = adapter.get("date_texts") or []
+        sources = adapter.get("date_sources") or []
+        published, source = None, None
+        for i, text in enumerate(texts):  # the first that parses, and where it came from
+            published = published_at([text])
+            if published is not None:
+                source = sources[i] if i < len(sources) else None
+                break
         if published is None:
             raise self.drop("no_date", adapter.get("url"), f"no publication date in {adapter.get('date_texts')!r}")
         adapter["published_at"] = published
+        if source and "field_sources" in adapter.field_names():
+            adapter["field_sources"] = {**(adapter.get("field_sources") or {}), "published_at": source}
         adapter["event_date"] = event_date(adapter.get("sapo"), published)
         return item

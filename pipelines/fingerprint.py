@@ -12,8 +12,9 @@ from laodongthudo.items import STORED_FIELDS
 
 # Everything stored from the page (and the entities read from it), so that a row changes exactly when its hash
 # does and a better extractor refreshes rows on the next `refresh` run. Identity, derived keys and the hash
-# itself are not content.
-HASHED_FIELDS = (*(f for f in STORED_FIELDS if f not in ("url", "article_id", "title_key", "content_hash")), "entities")
+# itself are not content, nor is where the parser found each field.
+_NOT_CONTENT = ("url", "article_id", "title_key", "content_hash", "field_sources")
+HASHED_FIELDS = (*(f for f in STORED_FIELDS if f not in _NOT_CONTENT), "entities")
 
 
 def content_hash(item: Any) -> str:

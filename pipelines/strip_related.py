@@ -28,26 +28,22 @@ import nh3
 from itemadapter import ItemAdapter
 from lxml import etree
 
+from laodongthudo.layouts.body_parts import (
+    AFTER_BODY_CLASSES,
+    BOX_TITLES,
+    FIGURE_CLASSES,
+    IMAGE_SRC_ATTRIBUTES,
+    LEAD_IN_TITLES,
+    RELATED_CLASSES,
+    RELATED_TITLES,
+)
+from laodongthudo.layouts.bylines import is_byline
 from laodongthudo.textnorm import clean_text, drop_dateline, match_key, title_key
 from laodongthudo.urls import CANONICAL_ROOT, canonical_url
 
 logger = logging.getLogger(__name__)
 
 SITE_HOSTS = frozenset({"laodongthudo.vn", "www.laodongthudo.vn", "m.laodongthudo.vn"})
-
-RELATED_CLASSES = frozenset({"__mb_article_in_image", "__mb_article_a"})
-FIGURE_CLASSES = frozenset({"mastercms_tpl_table"})
-# Page parts after the body (docs/markup.md); on a broken page they can end up inside it.
-AFTER_BODY_CLASSES = frozenset(
-    {"tags", "box-care", "box-recommend", "box-other-news", "box-most-read", "box_category", "footer"}
-)
-BOX_TITLES = frozenset(
-    title_key(t) for t in ("Có thể bạn quan tâm", "Nên xem", "Tin khác", "Xem thêm", "Đọc nhiều", "Phiên bản di động")
-)
-RELATED_TITLES = frozenset(title_key(t) for t in ("Tin liên quan", "Bài liên quan", "Tin cùng chuyên mục"))
-# With a colon, "Xem thêm:" / "Đọc thêm:" introduce editor-inserted links (related); without, "Xem thêm" is
-# the more-link of the "Tin khác" box.
-LEAD_IN_TITLES = frozenset(title_key(t) for t in ("Xem thêm", "Đọc thêm"))
 
 SWALLOWING_VOID_TAGS = ("embed", "source", "track", "keygen", "wbr")
 DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "object", "embed", "form", "button", "svg")
@@ -123,12 +119,6 @@ ALLOWED_TAGS = frozenset(
     ]
 )
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
-
-# Byline: one to three names ("Hải Anh - Minh Phương"), each of two to five capitalised syllables,
-# "N.Hoa" style initials allowed; nothing else (no digits, no sentence punctuation, no lowercase word).
-_NAME_SEPARATORS = re.compile(r"\s+[-–—&]\s+|\s*,\s*|\s+và\s+")
-BYLINE_MAX_CHARS = 60
-
 
 # The elements below a node that have a class attribute, in document order (a C-level filter: most have none).
 _WITH_CLASS = etree.XPath("descendant::*[@class]")
@@ -311,8 +301,7 @@ def _harvest_links(el, related: dict[str, str], own_url: str | None) -> None:
 
 
 def _image_src(img) -> str | None:
-    # Lazy-loaded images carry the real address in data-src / data-original.
-    for attr in ("data-src", "data-original", "src"):
+    for attr in IMAGE_SRC_ATTRIBUTES:
         src = (img.get(attr) or "").strip()
         if src and not src.startswith("data:"):
             return _site_url(src)
@@ -390,32 +379,6 @@ def paragraphs(root) -> list[tuple[str, object]]:
     walk(root, root)
     flush(root)
     return out
-
-
-def _name_ok(name: str) -> bool:
-    syllables = name.replace(".", ". ").split()
-    if not 2 <= len(syllables) <= 5:  # one capitalised word ("Hết", "PV") is too little to be sure
-        return False
-    for syllable in syllables:
-        word = syllable[:-1] if syllable.endswith(".") and len(syllable) <= 3 else syllable
-        if not (word.isalpha() and word[0].isupper()):
-            return False
-    # An initial must be followed by a name ("N.Hoa"), not end it ("Hoa N.").
-    return not syllables[-1].endswith(".")
-
-
-def is_byline(text: str) -> bool:
-    """A short, name-like paragraph: the byline, never a sentence.
-
-    Names only (`Đỗ Đạt`, `N.Hoa`, `Thu Hà`, `Hải Anh - Minh Phương`): at most three names, each two to
-    five capitalised syllables or initials, no digits, no lowercase word, no sentence punctuation,
-    at most 60 characters. A real closing sentence has lowercase words, so it never matches.
-    """
-    text = clean_text(text)
-    if not text or len(text) > BYLINE_MAX_CHARS:
-        return False
-    names = _NAME_SEPARATORS.split(text)
-    return 1 <= len(names) <= 3 and all(_name_ok(n) for n in names)
 
 
 def _drop_block(text: str, owner, root) -> None:
@@ -639,11 +602,18 @@ class StripRelatedPipeline:
                     _drop_block(text, owner, root)
             paras = [p for p, drop in zip(paras, is_title, strict=True) if not drop]
 
-        # 6. Byline: the last paragraph, when it is name-like and not the only paragraph.
+        # 6. Byline: the last paragraph, when it is name-like and not the only paragraph; else the metadata's.
+        sources = dict(adapter.get("field_sources") or {})
+        body_source = sources.get("body")
         if len(paras) > 1 and is_byline(paras[-1][0]):
+            if not author and body_source:
+                sources["author"] = body_source
             author = author or paras[-1][0]
             _drop_block(*paras[-1], root)
             paras = paras[:-1]
+        if not author and (meta_author := adapter.get("meta_author")):
+            author = meta_author
+            sources["author"] = "metadata"
 
         adapter["body"] = "\n\n".join(text for text, _ in paras)
         _tidy_for_html(root)
@@ -651,4 +621,8 @@ class StripRelatedPipeline:
         adapter["images"] = images
         adapter["related"] = [{"url": url, "title": title} for url, title in related.items()]
         adapter["author"] = author
+        if body_source:  # images and related links come out of the body
+            sources.update({name: body_source for name in ("images", "related") if adapter[name]})
+        if "field_sources" in adapter.field_names():
+            adapter["field_sources"] = sources
         return item

@@ -47,6 +47,10 @@ def assert_crawl_stored_exactly_the_union_articles(site, replica, database_url):
     for bad in (MEDIA_PATH, MISSING_PATH, MALFORMED_PATH, OFF_SECTION_PATH, OFF_SECTION_HARD_PATH):
         assert CANONICAL_ROOT + bad not in urls
     assert first.stat("store/new") == len(rows)
+    # Where the fields came from is stored and counted: the replica's layouts are the layouts' own.
+    assert first.stat("fields/body/layout") == first.stat("fields/title/layout") == len(rows)
+    assert all(row["field_sources"]["body"] == "layout" for row in rows)
+    assert all(row["field_sources"]["published_at"] in ("layout", "metadata") for row in rows)
     assert first.stat("skipped/not_article_url") + first.stat("skipped/not_article") >= 1  # the .media page
     assert first.stat("skipped/http_404") >= 1
     assert first.stat("skipped/no_body") >= 1  # the malformed page

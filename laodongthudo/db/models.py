@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +62,8 @@ class ArticleRow(Base):
     images: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     related: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     content_hash: Mapped[str | None] = mapped_column(String(128))
+    # Where the parser found each field: {"title": "layout", "published_at": "generic", ...}.
+    field_sources: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict, server_default=text("'{}'"))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]

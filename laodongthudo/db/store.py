@@ -286,6 +286,7 @@ class Store:
         values["article_id"] = int(values["article_id"])
         for name in _LIST_FIELDS:
             values[name] = list(values[name] or [])
+        values["field_sources"] = dict(values["field_sources"] or {})
         return _Row(url, values, self._mentions(_get(article, "entities") or [], result))
 
     @staticmethod

@@ -38,10 +38,11 @@ class ArticleLayout:
     title: Selectors
     kicker: Selectors
     sapo: Selectors
-    dates: Selectors  # elements holding the publication date and time, read in document order
+    dates: Selectors  # an element holding the publication date (and time): the first outside side lists
     breadcrumb: Selectors  # the breadcrumb's links, outermost section first
     tags: Selectors
     after_body: Selectors  # what follows the body on every page: its presence shows the body arrived whole
+    author: Selectors = ()  # a byline element outside the body (most pages close the body with it instead)
 
     def matches(self, page: Selector) -> bool:
         return bool(page.css(self.marker))

@@ -9,7 +9,7 @@ LEGACY_2019 = ArticleLayout(
     marker=".detail_info",
     seen_until=date(2020, 12, 31),
     body=(".content_detail .detail_info", ".detail_info"),
-    title=(".content_detail h1", "h1.title_detail", "h1"),
+    title=(".content_detail h1", "h1.title_detail"),
     kicker=(".content_detail .sub_title", ".content_detail .kicker"),
     # Most pages have an `h2.sapo`; on some the sapo is the body's first, all-bold paragraph.
     sapo=(

@@ -15,6 +15,7 @@ class PageMetadata:
     keywords: list[str] = field(default_factory=list)
     canonical: str | None = None
     published: list[str] = field(default_factory=list)  # ISO strings: article:published_time, JSON-LD
+    author: str | None = None  # meta name="author", JSON-LD author name
 
 
 def _meta(page: Selector, *names: str) -> str | None:
@@ -45,6 +46,16 @@ def _json_ld_articles(page: Selector) -> list[dict]:
     return found
 
 
+def _json_ld_author(articles: list[dict]) -> str | None:
+    for article in articles:
+        authors = article.get("author")
+        for author in authors if isinstance(authors, list) else [authors]:
+            name = author.get("name") if isinstance(author, dict) else author
+            if isinstance(name, str) and name.strip():
+                return name
+    return None
+
+
 def read_metadata(page: Selector) -> PageMetadata:
     articles = _json_ld_articles(page)
     keywords = _meta(page, "news_keywords", "keywords") or ""
@@ -65,4 +76,5 @@ def read_metadata(page: Selector) -> PageMetadata:
         keywords=[k for k in keywords.split(",") if k.strip()],
         canonical=page.css('link[rel="canonical"]::attr(href)').get() or _meta(page, "og:url"),
         published=published,
+        author=_meta(page, "author") or _json_ld_author(articles),
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from .text import WEEKDAYS_DIGIT, WEEKDAYS_WORD, dmy, hm
+from .text import WEEKDAYS_DIGIT, WEEKDAYS_WORD, dmy, hm, slugify
 
 SITE_ROOT = "https://laodongthudo.vn"
 
@@ -272,6 +272,8 @@ def render_article(v: ArticleView) -> str:
     head = _head(v.title, desc, canonical, image, keywords, _meta_extra(v))
     if v.layout == "legacy2019":
         return head + _legacy_body(v)
+    if v.layout in SISTER_TEMPLATES:
+        return head + SISTER_TEMPLATES[v.layout](v)
     return head + _mastercms_body(v)
 
 
@@ -344,6 +346,131 @@ def _legacy_body(v: ArticleView) -> str:
         + "</div></div>\n"
         + _footer()
     )
+
+
+# -- article templates of the sister MasterCMS sites (../shared/real-pages): no layout knows them by name ----
+
+
+def _dated_list(cls: str, cards: list[Card], published: datetime, item: str = "li") -> str:
+    """A side list whose items carry their own dates (hours to days before the article's)."""
+    out = []
+    for k, c in enumerate(cards):
+        when = published - timedelta(hours=7 * (k + 1))
+        stamp = f'<span class="format_time">{hm(when)}</span> | <span class="format_date">{dmy(when)}</span>'
+        out.append(
+            f'<{item} class="{cls}-item"><a href="{attr(c.href)}" title="{attr(c.title)}">{esc(c.title)}</a>'
+            f'<span class="{cls}-time">{stamp}</span></{item}>'
+        )
+    return "\n".join(out)
+
+
+def _detail_body(v: ArticleView) -> str:
+    """thoibaonganhang's: `h1.detail-title`, `p.detail-sapo`, time first in `span.datetime`, the byline
+    (`p[align=right] > strong`) after `#__MB_MASTERCMS_EL_3` inside `__MASTERCMS_CONTENT`, a dated list."""
+    kicker = esc(v.kicker) if v.kicker else ""
+    hidden = "" if v.kicker else ' style="display: none;"'
+    byline = f'<p align="right">\n<strong>{esc(v.byline)}</strong>\n</p>\n' if v.byline else ""
+    tags = " ".join(f'<a href="{attr(h)}" title="{attr(n)}">{esc(n)}</a>' for h, n in v.tags)
+    return (
+        "<body>\n"
+        + _header()
+        + '<div class="wrapper clearfix"><div class="w867 left clearfix">\n'
+        + _crumbs(v.crumbs, "breadcrumbs")
+        + '<div class="w693 detail-article left">\n'
+        + f'<p class="detail-subtitle"{hidden}>{kicker}</p>\n'
+        + f'<h1 class="detail-title">{esc(v.title)}</h1>\n'
+        + '<div class="clearfix"><div class="meta right"><span class="datetime"><i class="far fa-clock"></i> '
+        + f'<span class="format_time">{hm(v.published)}</span> | <span class="format_date">{dmy(v.published)}</span>'
+        + "</span></div></div>\n"
+        + f'<p class="detail-sapo">{esc(v.sapo)}</p>\n'
+        + '<div class="category article-content __MASTERCMS_CONTENT __MB_CONTENT_FOR_PRINTER">\n'
+        + '<div class="__MB_MASTERCMS_EL item-content" id="__MB_MASTERCMS_EL_3">\n'
+        + _blocks(v.blocks)
+        + "\n</div>\n"
+        + byline
+        + '<div style="clear: both;"></div>\n</div>\n'
+        + (f'<div class="main-cate tags clearfix"><span>Tags:</span> {tags}</div>\n' if v.tags else "")
+        + '<div class="main-cate"><div class="cat-head"><span class="cat-name">Có liên quan</span></div>\n'
+        + f'<ul class="list-news">{_dated_list("news", v.other[:4], v.published)}</ul></div>\n'
+        + "</div>\n"
+        + _box("box-care", "Có thể bạn quan tâm", v.care)
+        + "</div>\n"
+        + '<div class="col-right">'
+        + _most_read(v.most_read)
+        + "</div></div>\n"
+        + _footer()
+    )
+
+
+def _post_body(v: ArticleView) -> str:
+    """netbiz's: `h1.post-title`, `div.post-desc`, date and time in one `span.post-publish-time` (weekday,
+    GMT+7), the byline as an `a.article-author` link (`/tac-gia/`) before the body, paragraphs straight in
+    `div.post-content.__MASTERCMS_CONTENT`, tag links `a.tag-item`, dated story cards after the article."""
+    wd = v.published.weekday()
+    when = f"{WEEKDAYS_WORD[wd]}, {dmy(v.published)} - {hm(v.published)} (GMT+7)"
+    author = (
+        f'<a href="/tac-gia/{attr(slugify(v.byline))}-{len(v.byline) + 100}.sign" class="article-author">'
+        f"{esc(v.byline)}</a>"
+        if v.byline
+        else ""
+    )
+    links = "".join(f' <a href="{attr(h)}">{esc(n)}</a>' for h, n in v.crumbs)
+    tags = "".join(f'<a class="tag-item" href="{attr(h)}" title="{attr(n)}">{esc(n)}</a>' for h, n in v.tags)
+    return (
+        "<body>\n"
+        + _header()
+        + f'<div class="post-breadcrumb">{links}</div>\n'
+        + '<main class="main"><div class="wrapper clearfix"><div class="w720 lt">\n<div class="post">\n'
+        + f'<div class="post-subtitle hide-empty">{esc(v.kicker) if v.kicker else ""}</div>\n'
+        + f'<h1 class="post-title">{esc(v.title)}</h1>\n'
+        + f'<div class="post-meta mb20"><span class="post-publish-time">{esc(when)}</span>\n'
+        + f'<a id="postCategory" href="{attr(v.crumbs[-1][0])}" class="article-catname">{esc(v.crumbs[-1][1])}</a>\n'
+        + f"{author}</div>\n"
+        + f'<div class="post-desc">{esc(v.sapo)}</div>\n'
+        + '<div class="post-content __MASTERCMS_CONTENT ">\n'
+        + _blocks(v.blocks)
+        + "\n</div>\n"
+        + (f'<div class="post-tag"><div class="tag-title">Tags:</div><div class="clearfix">{tags}</div></div>\n')
+        + "</div>\n"
+        + '<div class="cat-grid-3"><div class="cat-content">\n'
+        + _dated_list("article", v.other[:6], v.published, item="article")
+        + "\n</div></div>\n</div></div></main>\n"
+        + _footer()
+    )
+
+
+def _dual_body(v: ArticleView) -> str:
+    """Two templates' markers: the 2019 layout's `div.detail_info` around the body (an article moved over from
+    the old template) and a MasterCMS element (`div.__MB_MASTERCMS_EL`) around the side "Đọc nhiều" widget;
+    header classes of neither (`h1.news-title`, `div.news-sapo`), date and time in one `span.format_time`."""
+    kicker = f'<h2 class="news-kicker">{esc(v.kicker)}</h2>\n' if v.kicker else ""
+    most_read = _dated_list("most", v.most_read, v.published)
+    return (
+        "<body>\n"
+        + _header()
+        + '<div class="main-content"><div class="col-left">\n'
+        + _crumbs(v.crumbs, "breadcrumbs title_new_nav")
+        + '<div class="news-detail">\n'
+        + kicker
+        + f'<h1 class="news-title">{esc(v.title)}</h1>\n'
+        + f'<div class="news-meta"><span class="format_time">{hm(v.published)} {dmy(v.published)}</span></div>\n'
+        + f'<div class="news-sapo">{esc(v.sapo)}</div>\n'
+        + '<div class="detail_info">\n'
+        + _blocks(v.blocks)
+        + "\n"
+        + _byline(v.byline)
+        + "\n</div>\n"
+        + _tags(v.tags)
+        + "</div>\n"
+        + _box("box-other-news", "Tin khác", v.other, more=True)
+        + "</div>\n"
+        + '<div class="col-right"><div class="box-most-read __MB_MASTERCMS_EL"><h3 class="box-title">Đọc nhiều</h3>'
+        + f"<ul>{most_read}</ul></div></div></div>\n"
+        + _footer()
+    )
+
+
+SISTER_TEMPLATES = {"detail": _detail_body, "post": _post_body, "dual": _dual_body}
 
 
 def _pager(base: str, page: int, last: int) -> str:

@@ -1,0 +1,77 @@
+"""Reading field by field: the layout chosen by evidence, refusals the parser owes the store, `--explain`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from laodongthudo.extract import extract
+from laodongthudo.layouts import MAX_BODY_DEPTH, NotAnArticle, parse_article, read_article
+from tests.crawling import REPO
+
+DATA = REPO / "laodongthudo/replica/data"
+SEED_2022_URL = "https://laodongthudo.vn/hoat-dong-cong-doan-huong-ve-co-so-vi-doan-vien-nguoi-lao-dong-148269.html"
+SEED_2019_URL = "https://laodongthudo.vn/x-59999.html"
+NETBIZ = REPO.parent / "shared" / "real-pages" / "netbiz-article-1527.html"
+EL_3 = '<div class="__MB_MASTERCMS_EL item-content" id="__MB_MASTERCMS_EL_3">'
+
+
+def seed(name: str) -> str:
+    return (DATA / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_an_article_id_too_large_for_64_bits_is_refused_as_bad_id() -> None:
+    with pytest.raises(NotAnArticle) as refused:
+        parse_article(seed("seed_2022"), "https://laodongthudo.vn/bai-viet-99999999999999999999.html")
+    assert refused.value.reason == "bad_id"
+    # The largest id that fits is read.
+    assert (
+        parse_article(seed("seed_2022"), f"https://laodongthudo.vn/bai-viet-{2**63 - 1}.html").article_id == 2**63 - 1
+    )
+
+
+def _nested(depth: int) -> str:
+    page = seed("seed_2022")
+    deep = "<div>" * depth + "<p>Đoạn văn ở tầng sâu nhất của bài.</p>" + "</div>" * depth
+    return page.replace(EL_3, EL_3 + deep, 1)
+
+
+def test_a_body_nested_thousands_deep_is_refused_as_too_deep_not_cut() -> None:
+    with pytest.raises(NotAnArticle) as refused:
+        parse_article(_nested(3000), SEED_2022_URL)
+    assert refused.value.reason == "too_deep"
+
+
+def test_a_body_nested_just_below_the_limit_is_read_whole() -> None:
+    article = extract(_nested(MAX_BODY_DEPTH - 10), SEED_2022_URL)
+    assert article.body.startswith("Đoạn văn ở tầng sâu nhất của bài.")
+    assert article.body.endswith("(Theo Báo cáo tổng kết năm 2022)") or len(article.body.split("\n\n")) > 3
+
+
+def test_a_page_with_two_templates_markers_is_read_with_the_one_that_fills_it() -> None:
+    # A legacy page whose side box carries an empty MasterCMS element: the current layout's marker matches
+    # first, but only the 2019 layout's selectors find a body, a title and a date.
+    page = seed("seed_2019").replace("</body>", '<div class="box"><div class="__MB_MASTERCMS_EL"></div></div></body>')
+    read = read_article(page, SEED_2019_URL)
+    assert read.layout == "legacy2019"
+    assert read.article.field_sources["body"] == read.article.field_sources["title"] == "layout"
+    assert extract(page, SEED_2019_URL).published_at == extract(seed("seed_2019"), SEED_2019_URL).published_at
+
+
+def test_explain_says_per_field_which_rule_found_what() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "laodongthudo.extract", str(NETBIZ), "--url", "https://laodongthudo.vn/x-1527.html",
+         "--explain"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "layout: mastercms"
+    date_line = lines.index(next(line for line in lines if line.startswith("published_at")))
+    assert "generic" in lines[date_line] and "first date beside the title" in lines[date_line]
+    assert lines[date_line + 1].split(None, 1) == ["found", "23:32 | 19/04/2022"]
+    assert lines[date_line + 2].split(None, 1) == ["stored", '"2022-04-19T23:32:00+07:00"']
+    author = next(line for line in lines if line.startswith("author"))
+    assert "generic" in author and "/tac-gia/" in author
