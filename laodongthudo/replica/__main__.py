@@ -6,7 +6,7 @@ import argparse
 import time
 
 from .server import serve
-from .site import FAULTS, build_site
+from .site import FAULTS, MIXED_PAGERS, build_site
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,10 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS), help="switch a fault on")
     ap.add_argument("--past-last", choices=("empty", "404"), default="empty")
+    ap.add_argument("--mixed-pagers", action="store_true", help="an offset pager and a load-more listing")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     started = time.perf_counter()
-    site = build_site(args.articles, args.seed, args.fault, args.past_last)
+    site = build_site(args.articles, args.seed, args.fault, args.past_last, MIXED_PAGERS if args.mixed_pagers else None)
     server = serve(site, args.host, args.port, verbose=not args.quiet)
     print(
         f"replica of laodongthudo.vn at {server.base_url} ({len(site.union_articles())} union articles, "
