@@ -4,11 +4,20 @@ When the spider closes (after the item pipelines, so the store pipeline has writ
 extension builds the run record from the final stats and the spider's plan, writes it with an engine of
 its own (the store pipeline has closed its engine by then) and logs a summary at INFO.
 
-Markup alert: a run that stored nothing while pages went missing a body or a date (see MARKUP_COUNTERS)
-most likely met a new layout of the site. The run record's `alert` says so, the message is logged at
-ERROR, the stats carry it under `run/alert`, and `scrapy crawl` (laodongthudo.commands.crawl) exits with
-status 3. Pages skipped for a missing body during such a run are forgotten from `skipped_urls`, so that the
-run after the parser is fixed fetches them again.
+Markup alert: a run in which more than MARKUP_ALERT_SHARE (10%) of the article pages fetched could not be
+read for a markup reason (`markup/<reason>`: no body, a script shell, no date, no title, no section; see
+laodongthudo.reasons), or that stored nothing while pages went missing a body or a date (MARKUP_COUNTERS),
+most likely met a new layout of the site. The run record's `alert` names the reasons with example URLs, the
+message is logged at ERROR, the stats carry it under `run/alert`, and `scrapy crawl`
+(laodongthudo.commands.crawl) exits with status 3. Pages skipped for a markup reason during such a run are
+forgotten from `skipped_urls`, so that the runs after the parser is fixed fetch them again (and the next
+scheduled run, after an alerted one, reads every listing page).
+
+Coverage: the summary says, per field, how many stored articles had it, and from which source when the
+parsers count them (`fields/<field>/<source>`).
+
+Bounds: a section stopped at MAX_LISTING_PAGES, MAX_BARREN_LISTING_PAGES or MAX_LINKS_PER_LISTING
+(`run/bounded`, set by the spider) is in the summary, and `scrapy crawl` exits with status 6.
 
 Unreachable site: a run in which no listing page could be read at all (DNS, refused connections, 5xx after
 retries, a wrong LDTD_BASE_URL) stopped every section at its first page. It is logged at ERROR, kept in the
@@ -45,6 +54,7 @@ from laodongthudo.db import (
     mask_url,
     upgrade,
 )
+from laodongthudo.reasons import MARKUP_REASONS
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +67,12 @@ MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "
 LISTING_COUNTERS = ("listing/unknown_layout", "listing/empty")
 LISTING_RECOGNISED = ("listing/known", "listing/known_skipped")
 # skipped_urls reasons a markup change causes: not remembered after an alerted run.
-MARKUP_SKIP_REASONS = ("no_body",)
+MARKUP_SKIP_REASONS = tuple(sorted(MARKUP_REASONS))
+BOUND_STAT = "run/bounded"  # the spider's (laodongthudo.spiders.union.BOUND_STAT)
+# Fields of stored articles the summary's coverage line counts (`coverage/<field>`, from scraped items).
+COVERAGE_FIELDS = (
+    "title", "kicker", "sapo", "published_at", "author", "body", "images", "related", "tags", "section",
+)  # fmt: skip
 
 
 def _int(stats: Mapping[str, Any], key: str) -> int:
@@ -108,8 +123,32 @@ def scrub(value: Any, secrets: list[str]) -> Any:
     return json.loads(text)
 
 
-def markup_alert(stats: Mapping[str, Any]) -> str | None:
-    """The alert message when the run stored nothing and the markup counters say why; else None."""
+def markup_share_alert(stats: Mapping[str, Any], share: float) -> str | None:
+    """The alert message when more than `share` of the article pages fetched were unreadable for a markup
+    reason (`markup/<reason>` counted by the spider, with `markup/examples/<reason>`); else None."""
+    fetched = _int(stats, "articles/fetched")
+    counts = {key[len("markup/") :]: _int(stats, key) for key in sorted(stats) if key.startswith("markup/")}
+    counts = {reason: n for reason, n in counts.items() if "/" not in reason and n}
+    unreadable = sum(counts.values())
+    if not fetched or not unreadable or unreadable <= share * fetched:
+        return None
+    reasons = []
+    for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        examples = stats.get(f"markup/examples/{reason}") or []
+        shown = f" (e.g. {', '.join(str(url) for url in examples)})" if examples else ""
+        reasons.append(f"{reason} {count}{shown}")
+    return (
+        f"The site's markup has probably changed: {unreadable} of {fetched} article pages fetched "
+        f"({unreadable / fetched:.0%}, more than {share:.0%}) could not be read: {'; '.join(reasons)}. Check the "
+        "layout parsers (laodongthudo/layouts) against a live page; these pages are fetched again by later runs."
+    )
+
+
+def markup_alert(stats: Mapping[str, Any], share: float | None = None) -> str | None:
+    """The alert message when too many pages were unreadable (`markup_share_alert`, when `share` is given)
+    or when the run stored nothing and the markup counters say why; else None."""
+    if share is not None and (partial := markup_share_alert(stats, share)):
+        return partial
     stored = sum(_int(stats, f"store/{name}") for name in ("new", "updated", "unchanged"))
     if stored:
         return None
@@ -209,6 +248,19 @@ class RunRecord:
     def duration(self) -> timedelta:
         return max(self.finished_at - self.started_at, timedelta(0))
 
+    def coverage(self) -> str:
+        """Per field: stored articles that had it, and its sources when the parsers counted them."""
+        scraped = _int(self.stats, "coverage/articles")
+        if not scraped:
+            return ""
+        parts = []
+        for name in COVERAGE_FIELDS:
+            sources = _by_reason(self.stats, f"fields/{name}/")
+            source_text = ", ".join(f"{source} {n}" for source, n in sorted(sources.items(), key=lambda kv: -kv[1]))
+            had = _int(self.stats, f"coverage/{name}")
+            parts.append(f"{name} {had}/{scraped}" + (f" ({source_text})" if source_text else ""))
+        return "; ".join(parts)
+
     def summary(self) -> str:
         """The one-screen summary, as plain-text rows of label and value."""
         seconds = self.duration.total_seconds()
@@ -251,6 +303,11 @@ class RunRecord:
                     ", ".join(f"{s} {d.isoformat()}" for s, d in sorted(self.reached_back.items())),
                 )
             )
+        coverage = self.coverage()
+        if coverage:
+            rows.append(("coverage", coverage))
+        if self.stats.get(BOUND_STAT):
+            rows.append(("STOPPED AT A BOUND", str(self.stats[BOUND_STAT])))
         if self.alert:
             rows.append(("ALERT", self.alert))
         if self.stats.get(UNREACHABLE_STAT):
@@ -295,6 +352,7 @@ class RunRecordExtension:
         self.database_url: str = settings.get("DATABASE_URL") or "sqlite:///laodongthudo.db"
         self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
         self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
+        self.alert_share = settings.getfloat("MARKUP_ALERT_SHARE", 0.10)
         self.record: RunRecord | None = None
 
     @classmethod
@@ -304,13 +362,25 @@ class RunRecordExtension:
         extension = cls(crawler)
         # Connected after CoreStats (a built-in extension), so finish_time and finish_reason are set.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         return extension
+
+    def item_scraped(self, item: Any, **kwargs: Any) -> None:
+        """Count which fields an article that passed every pipeline had (the summary's coverage line)."""
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        stats.inc_value("coverage/articles")
+        for name in COVERAGE_FIELDS:
+            value = getattr(item, name, None) if not isinstance(item, Mapping) else item.get(name)
+            if value not in (None, "", [], {}):
+                stats.inc_value(f"coverage/{name}")
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("finish_reason", stats.get_value("finish_reason") or reason)
-        alert = markup_alert(stats.get_stats())
+        alert = markup_alert(stats.get_stats(), self.alert_share)
         if alert:
             stats.set_value(ALERT_STAT, alert)
             logger.error(alert)
@@ -350,23 +420,27 @@ class RunRecordExtension:
 
 def exit_status(stats: Mapping[str, Any]) -> int:
     """What `scrapy crawl` should exit with: 3 for the markup alert, 4 when storage was unavailable, 5 when
-    the site could not be read."""
+    the site could not be read, 6 when a section stopped at a bound."""
     if stats.get(ALERT_STAT):
         return 3
     if stats.get("finish_reason") == STORE_UNAVAILABLE or _int(stats, "store/lost"):
         return 4
     if stats.get(UNREACHABLE_STAT):
         return 5
+    if stats.get(BOUND_STAT):
+        return 6
     return 0
 
 
 __all__ = [
     "ALERT_STAT",
+    "BOUND_STAT",
     "UNREACHABLE_STAT",
     "RunRecord",
     "RunRecordExtension",
     "exit_status",
     "markup_alert",
+    "markup_share_alert",
     "scrub",
     "site_unreachable",
     "write_run",
