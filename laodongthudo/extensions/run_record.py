@@ -123,44 +123,60 @@ def scrub(value: Any, secrets: list[str]) -> Any:
     return json.loads(text)
 
 
-def markup_share_alert(stats: Mapping[str, Any], share: float) -> str | None:
-    """The alert message when more than `share` of the article pages fetched were unreadable for a markup
-    reason (`markup/<reason>` counted by the spider, with `markup/examples/<reason>`); else None."""
-    fetched = _int(stats, "articles/fetched")
+def _markup_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """First tries unreadable for a markup reason, by reason (`markup/<reason>`, counted by the spider)."""
     counts = {key[len("markup/") :]: _int(stats, key) for key in sorted(stats) if key.startswith("markup/")}
-    counts = {reason: n for reason, n in counts.items() if "/" not in reason and n}
-    unreadable = sum(counts.values())
-    if not fetched or not unreadable or unreadable <= share * fetched:
-        return None
+    return {reason: n for reason, n in counts.items() if "/" not in reason and n}
+
+
+def _examples(stats: Mapping[str, Any], counts: Mapping[str, int]) -> str:
     reasons = []
     for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         examples = stats.get(f"markup/examples/{reason}") or []
         shown = f" (e.g. {', '.join(str(url) for url in examples)})" if examples else ""
         reasons.append(f"{reason} {count}{shown}")
+    return "; ".join(reasons)
+
+
+def markup_share_alert(stats: Mapping[str, Any], share: float) -> str | None:
+    """The alert message when more than `share` of the article pages fetched were unreadable for a markup
+    reason (`markup/<reason>` counted by the spider, with `markup/examples/<reason>`); else None. Pages that
+    earlier runs could not read either (`articles/fetched_again`, `markup/again/...`) are left out: the first
+    try of each page is the evidence."""
+    fetched = _int(stats, "articles/fetched") - _int(stats, "articles/fetched_again")
+    counts = _markup_counts(stats)
+    unreadable = sum(counts.values())
+    if fetched <= 0 or not unreadable or unreadable <= share * fetched:
+        return None
     return (
         f"The site's markup has probably changed: {unreadable} of {fetched} article pages fetched "
-        f"({unreadable / fetched:.0%}, more than {share:.0%}) could not be read: {'; '.join(reasons)}. Check the "
-        "layout parsers (laodongthudo/layouts) against a live page; these pages are fetched again by later runs."
+        f"({unreadable / fetched:.0%}, more than {share:.0%}) could not be read: {_examples(stats, counts)}. "
+        "Check the layout parsers (laodongthudo/layouts) against a live page; these pages are fetched again by "
+        "later runs."
     )
 
 
 def markup_alert(stats: Mapping[str, Any], share: float | None = None) -> str | None:
-    """The alert message when too many pages were unreadable (`markup_share_alert`, when `share` is given)
-    or when the run stored nothing and the markup counters say why; else None."""
-    if share is not None and (partial := markup_share_alert(stats, share)):
-        return partial
+    """The alert message when the run stored nothing and the markup counters say why, or when too many pages
+    were unreadable (`markup_share_alert`, when `share` is given); else None."""
     stored = sum(_int(stats, f"store/{name}") for name in ("new", "updated", "unchanged"))
     if stored:
-        return None
-    evidence = {key: _int(stats, key) for key in MARKUP_COUNTERS if _int(stats, key)}
+        return markup_share_alert(stats, share) if share is not None else None
+    # Pages that earlier runs could not read either are no news (markup/again/<reason>, set by the spider).
+    first_tries = {
+        key: _int(stats, key) - _int(stats, f"markup/again/{key.split('/', 1)[1]}") for key in MARKUP_COUNTERS
+    }
+    evidence = {key: count for key, count in first_tries.items() if count > 0}
     if not any(_int(stats, key) for key in LISTING_RECOGNISED):
         evidence |= {key: _int(stats, key) for key in LISTING_COUNTERS if _int(stats, key)}
     if not evidence:
-        return None
+        return markup_share_alert(stats, share) if share is not None else None
     counters = ", ".join(f"{key}={count}" for key, count in evidence.items())
+    counts = _markup_counts(stats)
+    examples = f" Unreadable: {_examples(stats, counts)}." if counts else ""
     return (
         "The site's markup has probably changed: this run stored no article, and pages were skipped or dropped "
-        f"for a missing body, title, date or article list ({counters}). Check the layout parsers "
+        f"for a missing body, title, date or article list ({counters}).{examples} Check the layout parsers "
         "(laodongthudo/layouts) against a live page."
     )
 

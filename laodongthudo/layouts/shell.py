@@ -10,14 +10,17 @@ from parsel import Selector
 
 # Visible text of the body, scripts, styles and <noscript> notices left out.
 VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-SCRIPTS = "script"
+SCRIPTS = "script:not([type='application/ld+json'])"  # code, not metadata
 MOUNT_POINTS = "#app, #root, #__next, #__nuxt, [data-reactroot], [ng-app], [data-server-rendered]"
 # Fewer visible characters than a headline and a sapo: nothing a person could read as an article.
 SHELL_MAX_TEXT = 200
 
 
 def is_template_shell(html: str) -> bool:
-    """Scripts and (nearly) no visible text, or an empty script mount point: a page rendered client-side."""
+    """Scripts and (nearly) no visible text, or an empty script mount point: a page rendered client-side.
+    A page cut short is not one (it is truncated: the rest may have held the article)."""
+    if "</html" not in html[-4096:].lower():
+        return False
     page = Selector(text=html)
     if not page.css(SCRIPTS):
         return False

@@ -67,14 +67,14 @@ def failure_reason(failure: Failure) -> str:
     """A stats key for a request that failed for good: a timeout and an oversize page are not the same news."""
     if failure.check(OffsiteRedirect):
         return "offsite_redirect"
-    if failure.check(IgnoreRequest):  # a downloader middleware refused it: robots.txt, ...
-        return "robots_txt" if "robots" in failure.getErrorMessage().lower() else "ignored"
     if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
         return "timeout"
     if failure.check(DownloadCancelledError):  # DOWNLOAD_MAXSIZE cancels the download
         return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):  # a downloader middleware refused it (HttpError is one too: above)
+        return "robots_txt" if "robots" in failure.getErrorMessage().lower() else "ignored"
     return "failed"
 
 
@@ -617,7 +617,7 @@ class UnionSpider(scrapy.Spider):
         url = getattr(item, "url", None)
         if reason in MARKUP_REASONS and url:
             # Not readable with today's parsers: remembered, so that later runs try it again (bounded).
-            self._markup(reason, url)
+            self._markup(reason, url, again=self._is_retry(response))
             self.crawler.signals.send_catch_log(page_skipped, url=url, reason=reason, status=response.status)
         self._resolve(response.meta, getattr(item, "published_at", None), stored=False)
 
@@ -637,6 +637,8 @@ class UnionSpider(scrapy.Spider):
             self._skip_article(response, "not_html", response.status)
             return
         self.crawler.stats.inc_value("articles/fetched")
+        if self._is_retry(response):
+            self.crawler.stats.inc_value("articles/fetched_again")
         html = page_text(response)
         try:
             article = parse_article(html, response.url)
@@ -669,12 +671,19 @@ class UnionSpider(scrapy.Spider):
         url = response.meta.get("listed_url") if response.meta.get("redirect_urls") else None
         self._skip(url or response.url, reason, status, detail=detail)
         if reason in MARKUP_REASONS:
-            self._markup(reason, urls.canonical_url(url or response.url))
+            self._markup(reason, urls.canonical_url(url or response.url), again=self._is_retry(response))
         self._resolve(response.meta, None, stored=False)
 
-    def _markup(self, reason: str, url: str) -> None:
-        """A page unreadable for a markup reason: counted for the markup alert, with a few example URLs."""
+    def _is_retry(self, response: Response) -> bool:
+        return response.meta.get("listed_url") in self.retry_urls
+
+    def _markup(self, reason: str, url: str, again: bool = False) -> None:
+        """A page unreadable for a markup reason: counted for the markup alert, with a few example URLs. A page
+        that earlier runs could not read either is counted apart (`markup/again/...`): it is no new evidence."""
         stats = self.crawler.stats
+        if again:
+            stats.inc_value(f"markup/again/{reason}")
+            return
         stats.inc_value(f"markup/{reason}")
         examples = stats.get_value(f"markup/examples/{reason}") or []
         if len(examples) < MARKUP_EXAMPLES and url not in examples:
