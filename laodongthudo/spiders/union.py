@@ -4,23 +4,36 @@ It knows the site only through `LDTD_BASE_URL` and the layout parsers, and what 
 through `laodongthudo.db.state`. Every page it does not turn into an article is logged with a reason, counted
 in the crawl stats under `skipped/<reason>`, and announced with the `page_skipped` signal.
 
-Paging depends on the run's plan (`laodongthudo.crawlplan`):
-- scheduled: stop a section at the first listing page that holds nothing unseen;
-- backfill / refresh with `since`: page on until a listing page holds only articles older than `since`
-  (so the next page is asked for once the current page's articles are in);
+Paging follows the page's own links: the first page of each section is the only URL built; the next page is
+the one the listing links (`laodongthudo.layouts.listing`: the pager's next link, the link numbered page + 1,
+a "load more" input). A listing page waits for the outcome of every article it listed, then, by the run's
+plan (`laodongthudo.crawlplan`):
+- scheduled: stop a section at the first listing page that holds nothing unseen (a first run on an empty
+  database, and a catch-up run after an incomplete one, read every page);
+- backfill / refresh with `since`: page on until a listing page holds only articles older than `since`;
 - otherwise: to the last page.
+Bounds (MAX_LISTING_PAGES, MAX_BARREN_LISTING_PAGES, MAX_LINKS_PER_LISTING) stop a section with a warning and
+`run/bounded` in the stats (exit 6). No request can vanish: over-long links are refused first, middleware
+refusals reach the errbacks, and whatever a middleware dropped in silence is resolved as `lost` at idle.
 
-Progress: every listing page a waiting run completes is logged with how far back in time its section has
-reached ("reached back to DATE"), and the stats keep it under `progress/reached_back/<section>`.
+Section: an article from a known listing layout's main column belongs to that listing's section unless its
+page names another (`off_section`); naming none, it takes the listing's (`section/from_listing`).
+
+Markup failures (laodongthudo.reasons: no body, a script shell, no section; the pipelines' no date, empty body,
+no title) are counted as `markup/<reason>` with example URLs for the markup alert, remembered as retryable, and
+asked for again directly by later scheduled runs (`retry_urls` of the crawl state).
+
+Progress: every listing page a run completes is logged with how far back in time its section has reached
+("reached back to DATE"), and the stats keep it under `progress/reached_back/<section>`.
 
 Resuming (`-s JOBDIR=...`): requests are `dont_filter=True` and the database is the record of what is known,
 so a request lost in a kill only means a fetch again. A backfill also checkpoints its progress in
 `self.state` (atomically, to Scrapy's `JOBDIR/spider.state`, which Scrapy itself writes only at a clean
-close): per section, the listing pages it has completed and the articles each sent to storage. A resumed
-backfill starts each section at its last page whose articles are all in the database (so nothing that was
-still in a storage buffer when the process died is skipped), and skips the sections it had finished. After
-an unclean end (`kill -9`, a forced second Ctrl-C) Scrapy's request queue on disk may be half-written; the
-spider then discards it before the scheduler opens it.
+close): per section, the listing pages it has completed (by URL) and the articles each sent to storage. A
+resumed backfill starts each section at its last page whose articles are all in the database (so nothing
+that was still in a storage buffer when the process died is skipped), and skips the sections it had finished.
+After an unclean end (`kill -9`, a forced second Ctrl-C) Scrapy's request queue on disk may be half-written;
+the spider then discards it before the scheduler opens it.
 """
 
 from __future__ import annotations
