@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from laodongthudo.crawlplan import Mode
 from laodongthudo.db import SkippedUrlRow, make_engine
 from laodongthudo.db.state import read_crawl_state
+from laodongthudo.extensions.run_record import ALERT_STAT, RunRecord, exit_status, fallback_alert, markup_alert
 from laodongthudo.layouts.listing import parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.reasons import MARKUP_REASONS
@@ -100,6 +102,49 @@ def test_a_script_shell_is_told_from_a_cut_page() -> None:
     page = site.respond(article.path).body.decode()
     assert not is_template_shell(page)
     assert not is_template_shell(shell[: len(shell) // 2])  # cut short: truncated, not a shell
+
+
+# -- the alert, the exit status and the coverage line, from stats -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stats", "alerted"),
+    [
+        ({"store/new": 89, "articles/fetched": 100, "markup/no_body": 11}, True),  # 11% > 10%
+        ({"store/new": 90, "articles/fetched": 100, "markup/no_body": 10}, False),  # exactly 10%: not more
+        ({"store/new": 97, "articles/fetched": 100, "markup/no_date": 2, "markup/template_shell": 9}, True),
+        # Tried again from earlier runs: no new evidence, left out of both sides.
+        ({"store/new": 10, "articles/fetched": 15, "articles/fetched_again": 5, "markup/again/no_body": 5}, False),
+        ({"store/new": 0, "articles/fetched": 0}, False),
+    ],
+)
+def test_the_markup_alert_fires_on_a_share_of_unreadable_pages(stats: dict, alerted: bool) -> None:
+    stats = {**stats, "markup/examples/no_body": ["https://laodongthudo.vn/a-1.html"]}
+    alert = markup_alert(stats, 0.10)
+    assert (alert is not None) is alerted
+    if alert:
+        assert "no_body" in alert or "template_shell" in alert
+        assert "https://laodongthudo.vn/a-1.html" in alert or "no_body" not in alert
+
+
+def test_a_field_found_only_by_fallbacks_where_the_layout_found_it_alerts() -> None:
+    now = {"fields/author/layout": 0, "fields/author/metadata": 30, "fields/title/layout": 30}
+    assert "author" in (fallback_alert(now, {"fields/author/layout": 28}) or "")
+    assert fallback_alert(now, {"fields/author/metadata": 28}) is None  # never found by the layout: no news
+    assert fallback_alert(now, None) is None
+
+
+def test_a_run_stopped_at_a_bound_exits_6_and_says_so() -> None:
+    stats = {"finish_reason": "finished", "run/bounded": "hoat-dong: stopped after 5000 listing pages"}
+    assert exit_status(stats) == 6
+    assert exit_status({**stats, ALERT_STAT: "markup"}) == 3
+    record = RunRecord.from_stats(
+        {**stats, "coverage/articles": 4, "coverage/title": 4, "coverage/author": 3, "fields/author/metadata": 3},
+        None,
+    )
+    summary = record.summary()
+    assert re.search(r"STOPPED AT A BOUND\s+hoat-dong: stopped after 5000 listing pages", summary)
+    assert re.search(r"coverage\s+title 4/4; .*author 3/4 \(metadata 3\)", summary)
 
 
 # -- crawls --------------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import delete, insert, make_url
+from sqlalchemy import delete, insert, inspect, make_url, select
 
 from laodongthudo.db import (
     HANOI,
@@ -179,6 +179,40 @@ def markup_alert(stats: Mapping[str, Any], share: float | None = None) -> str | 
         f"for a missing body, title, date or article list ({counters}).{examples} Check the layout parsers "
         "(laodongthudo/layouts) against a live page."
     )
+
+
+def fallback_alert(stats: Mapping[str, Any], previous: Mapping[str, Any] | None) -> str | None:
+    """The alert message when a field the layouts found in the previous run (`fields/<field>/layout`, counted
+    by the parsers) came only from fallbacks (other layouts, metadata, generic rules) in this one; else None."""
+    if not previous:
+        return None
+    fields = {key.split("/")[1] for key in stats if key.startswith("fields/") and key.count("/") == 2}
+    lost = []
+    for name in sorted(fields):
+        sources = _by_reason(stats, f"fields/{name}/")
+        fallbacks = sum(n for source, n in sources.items() if source != "layout")
+        before = _int(previous, f"fields/{name}/layout")
+        if fallbacks and not sources.get("layout") and before:
+            lost.append(f"{name} (from fallbacks {fallbacks} times, from the layout 0; the previous run: {before})")
+    if not lost:
+        return None
+    return (
+        "The site's markup has probably changed: fields the layouts used to find came only from fallbacks in "
+        f"this run: {'; '.join(lost)}. Check the layout parsers (laodongthudo/layouts) against a live page."
+    )
+
+
+def previous_run_stats(database_url: str) -> dict[str, Any] | None:
+    """The stats of the last run recorded in crawl_runs (None: no run yet, or no database)."""
+    engine = make_engine(database_url)
+    try:
+        if "crawl_runs" not in inspect(engine).get_table_names():
+            return None
+        with engine.connect() as connection:
+            row = connection.execute(select(CrawlRunRow.stats).order_by(CrawlRunRow.id.desc()).limit(1)).first()
+        return dict(row.stats or {}) if row is not None else None
+    finally:
+        engine.dispose()
 
 
 def site_unreachable(stats: Mapping[str, Any]) -> str | None:
@@ -397,6 +431,13 @@ class RunRecordExtension:
         assert stats is not None
         stats.set_value("finish_reason", stats.get_value("finish_reason") or reason)
         alert = markup_alert(stats.get_stats(), self.alert_share)
+        if not alert and any(key.startswith("fields/") for key in stats.get_stats()):
+            try:
+                previous = await asyncio.to_thread(previous_run_stats, self.database_url)
+            except Exception as error:  # the run record is written (or reported missing) below all the same
+                logger.warning("Cannot read the previous run's stats: %s", describe_error(error))
+                previous = None
+            alert = fallback_alert(stats.get_stats(), previous)
         if alert:
             stats.set_value(ALERT_STAT, alert)
             logger.error(alert)
@@ -455,6 +496,7 @@ __all__ = [
     "RunRecord",
     "RunRecordExtension",
     "exit_status",
+    "fallback_alert",
     "markup_alert",
     "markup_share_alert",
     "scrub",
