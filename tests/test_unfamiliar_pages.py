@@ -257,3 +257,23 @@ def test_one_unreadable_page_of_many_is_counted_and_tried_again_next_run(tmp_pat
     assert {CANONICAL_ROOT + path for path in log if path.endswith(".html")} >= shells
     assert not shells & set(skipped_rows(database_url))
     assert read_crawl_state(database_url).last_run.mode == Mode.SCHEDULED
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_a_finished_backfill_with_a_jobdir_knows_its_offset_and_load_more_pages(tmp_path: Path) -> None:
+    site = build_site(n_articles=110, seed=25, pagers=MIXED_PAGERS)
+    database_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    settings = {"JOBDIR": str(tmp_path / "job"), "LDTD_CHECKPOINT_INTERVAL": "0"}
+    with serve(site) as replica:
+        first = run_crawl(replica.base_url, database_url, "since=2010-01-01", settings=settings)
+        assert first.returncode == 0, first.log[-3000:]
+        replica.reset()
+        again = run_crawl(replica.base_url, database_url, "since=2010-01-01", settings=settings)
+        log = replica.request_log
+
+    assert again.returncode == 0, again.log[-3000:]
+    for section in UNION_SUBSECTIONS:
+        assert f"{section}: finished in an earlier run of this backfill" in again.log
+    assert not [path for path in log if path != "/robots.txt"]
+    assert stored_urls(database_url) == truth_urls(site)
