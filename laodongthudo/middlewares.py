@@ -1,4 +1,5 @@
-"""Downloader middleware that honours `Retry-After` (Scrapy's own retry ignores it).
+"""Downloader middlewares: one that honours `Retry-After` (Scrapy's own retry ignores it), one that keeps
+redirects on the configured site.
 
 On a 429 or 503 carrying `Retry-After`, the domain's download slot is slowed to at least that delay while the
 request waits, then the request is retried and the slot gets its own delay back; after `RETRY_AFTER_MAX_TIMES`
@@ -18,7 +19,10 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from laodongthudo import urls
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +102,34 @@ class RetryAfterMiddleware:
                 self._waiting[key] = (waiting - 1, own_delay)
             else:
                 slot.delay = own_delay
+
+
+class OffsiteRedirect(IgnoreRequest):
+    """A redirect (HTTP 3xx or meta refresh) that would leave the configured site: not followed."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__(f"redirect off the site not followed: {source} -> {target}")
+        self.source = source
+        self.target = target
+
+
+class OffsiteRedirectMiddleware:
+    """Refuses a redirected request whose URL is not on `LDTD_BASE_URL`'s host and port.
+
+    Scrapy's redirect middlewares send the redirected request through every downloader middleware again, with
+    the URLs it came from in `meta["redirect_urls"]`; this one stops it before it is downloaded. The request's
+    errback then gets an `OffsiteRedirect` (the spider counts it as `skipped/offsite_redirect`)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.base_url: str = crawler.settings.get("LDTD_BASE_URL", urls.CANONICAL_ROOT)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        sources = request.meta.get("redirect_urls")
+        if not sources or urls.same_origin(request.url, self.base_url):
+            return None
+        logger.info("Redirect off the site not followed: %s -> %s", sources[0], request.url)
+        raise OffsiteRedirect(sources[0], request.url)

@@ -31,7 +31,11 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # Retry-After on 429/503: wait as told (capped), then retry; give up after this many such answers.
-DOWNLOADER_MIDDLEWARES = {"laodongthudo.middlewares.RetryAfterMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "laodongthudo.middlewares.RetryAfterMiddleware": 560,
+    # A redirect never leaves LDTD_BASE_URL's host and port (`skipped/offsite_redirect`).
+    "laodongthudo.middlewares.OffsiteRedirectMiddleware": 100,
+}
 RETRY_AFTER_MAX_TIMES = 5
 RETRY_AFTER_MAX_DELAY = 600.0
 
@@ -65,6 +69,19 @@ STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when 
 LOGSTATS_INTERVAL = 60.0
 LDTD_CHECKPOINT_INTERVAL = 5.0
 
+# Bounds on listings (a run stopped at one says so and exits 6): listing pages per section per run; pages in a
+# row that list unseen links but bring no article, after which a scheduled run stops a section (first and
+# catch-up runs read every page); article links taken from one listing page (more: a warning, the rest left).
+MAX_LISTING_PAGES = 5000
+MAX_BARREN_LISTING_PAGES = 3
+MAX_LINKS_PER_LISTING = 200
+# Scrapy's own limit, which drops longer requests without a word; the spider refuses them first, counted.
+URLLENGTH_LIMIT = 2083
+
+# Markup alert: more than this share of the article pages fetched could not be read for a markup reason
+# (no body, a script shell, no date...), or nothing was stored while pages lacked a body or a date.
+MARKUP_ALERT_SHARE = 0.10
+
 # Rows are written in batches of this many items, off the reactor thread.
 STORE_BATCH_SIZE = 50
 # Database unreachable or locked: retry a batch this many times, after STORE_RETRY_DELAY seconds doubled each
@@ -73,7 +90,7 @@ STORE_RETRY_TIMES = 5
 STORE_RETRY_DELAY = 2.0
 
 # `scrapy crawl` exits 3 on the markup alert, 4 when the database was unavailable, 5 when the site could not be
-# read (commands/crawl.py).
+# read, 6 when a section stopped at a bound (commands/crawl.py).
 COMMANDS_MODULE = "laodongthudo.commands"
 
 # No consoles that can read the settings (and the database password) or run code in the crawl.

@@ -41,6 +41,28 @@ def same_site(url: str, base_url: str) -> bool:
     return host in own
 
 
+def same_origin(url: str, base_url: str) -> bool:
+    """Host and port of the configured site (`www.` aside): where a redirect may lead. Stricter than
+    `same_site`: another port of the same host is another site."""
+    here, base = urlsplit(url), urlsplit(base_url)
+    default = {"http": 80, "https": 443}
+
+    def origin(parts) -> tuple[str, int | None]:
+        try:
+            port = parts.port or default.get(parts.scheme)
+        except ValueError:  # a port that is not a number
+            port = -1
+        return (parts.hostname or "").removeprefix("www."), port
+
+    return origin(here) == origin(base)
+
+
+def site_ref(url: str) -> str:
+    """Path and query of a site URL: how a listing page is remembered whatever root it was fetched from."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 def on_base(url: str, base_url: str) -> str:
     """Re-root a site URL (absolute or relative) on the configured base, keeping path and query."""
     parts = urlsplit(urljoin(base_url.rstrip("/") + "/", url))
@@ -48,6 +70,7 @@ def on_base(url: str, base_url: str) -> str:
 
 
 def section_url(base_url: str, section: str, page: int = 1) -> str:
-    """Listing page `page` of a section: the section path, plus `/pN` after the first page."""
+    """Listing page `page` of a section: the section path, plus `/pN` after the first page. The crawl builds
+    only page 1; later pages are the ones each page links (`laodongthudo.layouts.listing`)."""
     path = "/cong-doan" if section == "cong-doan" else f"/cong-doan/{section}"
     return base_url.rstrip("/") + path + (f"/p{page}" if page > 1 else "")

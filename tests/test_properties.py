@@ -310,7 +310,7 @@ def test_mutated_listing_pages_parse_to_article_links(page: Page) -> None:
     listing = parse_listing(page.html, page.url)
     assert all(is_article_url(u) for u in listing.article_urls)
     assert len(set(listing.article_urls)) == len(listing.article_urls)
-    assert all(isinstance(n, int) and n >= 0 for n in listing.page_numbers)
+    assert listing.next_url is None or (isinstance(listing.next_url, str) and listing.next_by is not None)
 
 
 def test_a_publication_date_in_the_future_is_not_stored() -> None:

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from laodongthudo.db import make_engine
-from laodongthudo.replica import UNION_SUBSECTIONS, build_site, serve
+from laodongthudo.db.state import read_crawl_state
+from laodongthudo.replica import MALFORMED_PATH, UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
 from tests.crawling import run_crawl, stored_rows
 
@@ -68,16 +69,25 @@ def crawled(site, replica, tmp_path_factory) -> Path:
     return path
 
 
+def without_retried(dump: dict[str, list[tuple]], retried: set[str]) -> dict[str, list[tuple]]:
+    """The dump without the skipped_urls rows of pages tried again (their count and last try change)."""
+    return {**dump, "skipped_urls": [row for row in dump["skipped_urls"] if row[1] not in retried]}
+
+
 def test_second_run_reads_only_the_first_listing_pages_and_changes_nothing(replica, crawled, tmp_path):
     database_url = crawled_copy(crawled, tmp_path)
     before = database_dump(database_url)
+    # Pages the first run could not read (the replica's malformed page) are tried again, and nothing else.
+    retried = read_crawl_state(database_url).retry_urls
+    assert retried == {CANONICAL_ROOT + MALFORMED_PATH}
     replica.reset()
 
     second = run_crawl(replica.base_url, database_url)
 
     assert second.returncode == 0, second.log[-3000:]
-    assert sorted(replica.request_log) == sorted(["/robots.txt", *FIRST_PAGES])
-    assert database_dump(database_url) == before
+    assert sorted(replica.request_log) == sorted(["/robots.txt", *FIRST_PAGES, MALFORMED_PATH])
+    assert without_retried(database_dump(database_url), retried) == without_retried(before, retried)
+    assert read_crawl_state(database_url).retry_urls == retried  # one try more, not given up yet
     assert second.stat("store/new") == second.stat("store/updated") == 0
     for section in UNION_SUBSECTIONS:
         assert f"{section}: listing page 1 holds nothing new; section done" in second.log
@@ -101,7 +111,9 @@ def test_new_articles_are_picked_up_by_the_next_run_and_only_they_are_fetched(tm
         second = run_crawl(replica.base_url, database_url)
 
         assert second.returncode == 0, second.log[-3000:]
-        assert sorted(replica.request_log) == sorted(["/robots.txt", *FIRST_PAGES, "/cong-doan/hoat-dong/p2", new.path])
+        assert sorted(replica.request_log) == sorted(
+            ["/robots.txt", *FIRST_PAGES, "/cong-doan/hoat-dong/p2", new.path, MALFORMED_PATH]
+        )
         rows = {row["url"]: row for row in stored_rows(database_url)}
         assert set(rows) - set(rows_before) == {CANONICAL_ROOT + new.path}
         assert rows[CANONICAL_ROOT + new.path]["title"] == new.title
@@ -118,7 +130,7 @@ def test_new_articles_are_picked_up_by_the_next_run_and_only_they_are_fetched(tm
         assert third.returncode == 0, third.log[-3000:]
         listings = [f"/cong-doan/vi-loi-ich-doan-vien/p{page}" for page in (2, 3)]
         assert sorted(replica.request_log) == sorted(
-            ["/robots.txt", *FIRST_PAGES, *listings, *(article.path for article in published)]
+            ["/robots.txt", *FIRST_PAGES, *listings, *(article.path for article in published), MALFORMED_PATH]
         )
         urls = {row["url"] for row in stored_rows(database_url)}
         assert urls == {CANONICAL_ROOT + truth.path for truth in site.union_articles()}

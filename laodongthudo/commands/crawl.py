@@ -3,7 +3,9 @@
 Scrapy's own `crawl` exits non-zero only when the crawler cannot start. This one also exits
 - 3 when the run ended with the markup alert (`run/alert` in the stats, see extensions/run_record.py),
 - 4 when the database was unavailable (finish reason `store_unavailable`, or items left unstored),
-- 5 when the site could not be read (`run/site_unreachable`: no listing page answered).
+- 5 when the site could not be read (`run/site_unreachable`: no listing page answered),
+- 6 when a section stopped at a bound (`run/bounded`: MAX_LISTING_PAGES, MAX_BARREN_LISTING_PAGES or
+  MAX_LINKS_PER_LISTING).
 Scrapyd's runner goes through `scrapy.cmdline.execute` too, so its jobs end with the same status.
 """
 
@@ -17,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
 from laodongthudo import preflight
-from laodongthudo.extensions.run_record import ALERT_STAT, UNREACHABLE_STAT, exit_status
+from laodongthudo.extensions.run_record import ALERT_STAT, BOUND_STAT, UNREACHABLE_STAT, exit_status
 from laodongthudo.logquiet import quiet_startup
 
 logger = logging.getLogger(__name__)
@@ -28,9 +30,10 @@ class Command(ScrapyCrawlCommand):
 
     def long_desc(self) -> str:
         return (
-            f"{super().long_desc()} Exits with status 3 when the site's markup has probably changed (the run "
-            "stored nothing and pages lacked a body or date), 4 when the database was unavailable, 5 when the "
-            "site could not be read."
+            f"{super().long_desc()} Exits with status 3 when the site's markup has probably changed (more than "
+            "MARKUP_ALERT_SHARE of the article pages were unreadable, or the run stored nothing and pages lacked a "
+            "body or date), 4 when the database was unavailable, 5 when the site could not be read, 6 when a "
+            "section stopped at a bound."
         )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -60,6 +63,7 @@ class Command(ScrapyCrawlCommand):
                 3: stats.get(ALERT_STAT),
                 4: f"the database was unavailable ({stats.get('finish_reason')})",
                 5: stats.get(UNREACHABLE_STAT),
+                6: f"stopped at a bound: {stats.get(BOUND_STAT)}",
             }[status]
             logger.error("Exiting with status %d: %s", status, reason)
             self.exitcode = status

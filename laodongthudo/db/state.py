@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
+from laodongthudo.reasons import MARKUP_REASONS, TRANSIENT_REASONS
+
 from .engine import make_engine, mask_url
 from .models import ArticleRow, CrawlRunRow, SkippedUrlRow
 
@@ -19,8 +21,8 @@ logger = logging.getLogger(__name__)
 TRANSIENT_GIVE_UP_AFTER = 3
 
 
-# Skip reasons of the spider that may pass: a download that failed, timed out or came back cut short.
-TRANSIENT_REASONS = frozenset({"failed", "timeout", "truncated"})
+# Transient and markup reasons (laodongthudo.reasons): later runs fetch such a page again, a bounded number
+# of times; a markup failure is forgotten altogether after a run that raised the markup alert.
 
 
 def is_transient_skip(reason: str, status: int | None = None) -> bool:
@@ -31,6 +33,11 @@ def is_transient_skip(reason: str, status: int | None = None) -> bool:
     if code is None and reason.startswith("http_") and reason[5:].isdigit():
         code = int(reason[5:])
     return code is not None and (code >= 500 or code in (408, 429))
+
+
+def is_retryable_skip(reason: str, status: int | None = None) -> bool:
+    """Should later runs fetch the page again (a bounded number of times)? Transient and markup reasons."""
+    return reason in MARKUP_REASONS or is_transient_skip(reason, status)
 
 
 @dataclass(frozen=True)
@@ -54,14 +61,15 @@ class LastRun:
 class CrawlState:
     known_articles: dict[str, datetime | None] = field(default_factory=dict)  # url -> published_at
     skipped_urls: set[str] = field(default_factory=set)
+    retry_urls: set[str] = field(default_factory=set)  # skipped for a reason that may pass: fetch again
     last_run: LastRun | None = None  # None: no run recorded yet
 
 
 def read_crawl_state(url: str) -> CrawlState:
     """Stored article URLs with their publication times, and URLs earlier runs skipped for good.
 
-    Skipped for good: every skipped_urls row, except transient failures (`is_transient_skip`) seen fewer
-    than TRANSIENT_GIVE_UP_AFTER times, which scheduled runs try again.
+    Skipped for good: every skipped_urls row, except transient and markup failures (`is_retryable_skip`)
+    seen fewer than TRANSIENT_GIVE_UP_AFTER times, which scheduled runs try again (`retry_urls`).
 
     A database that does not exist yet knows nothing; it is not created here (storage does that)."""
     parsed = make_url(url)
@@ -82,11 +90,11 @@ def read_crawl_state(url: str) -> CrawlState:
                 skips = conn.execute(
                     select(SkippedUrlRow.url, SkippedUrlRow.reason, SkippedUrlRow.http_status, SkippedUrlRow.times)
                 )
-                state.skipped_urls = {
-                    row.url
-                    for row in skips
-                    if row.times >= TRANSIENT_GIVE_UP_AFTER or not is_transient_skip(row.reason, row.http_status)
-                }
+                for row in skips:
+                    if row.times < TRANSIENT_GIVE_UP_AFTER and is_retryable_skip(row.reason, row.http_status):
+                        state.retry_urls.add(row.url)
+                    else:
+                        state.skipped_urls.add(row.url)
             if "crawl_runs" in tables:
                 columns = (CrawlRunRow.started_at, CrawlRunRow.mode, CrawlRunRow.finish_reason, CrawlRunRow.alert)
                 last = conn.execute(
@@ -96,10 +104,11 @@ def read_crawl_state(url: str) -> CrawlState:
                     lost = int((last.stats or {}).get("store/lost") or 0)
                     state.last_run = LastRun(last.started_at, last.mode, last.finish_reason, last.alert, lost)
         logger.info(
-            "%s knows %d articles and %d skipped pages",
+            "%s knows %d articles and %d skipped pages (%d to try again)",
             mask_url(url),
             len(state.known_articles),
             len(state.skipped_urls),
+            len(state.retry_urls),
         )
         if state.last_run is not None and not state.last_run.complete:
             logger.warning(

@@ -4,11 +4,20 @@ When the spider closes (after the item pipelines, so the store pipeline has writ
 extension builds the run record from the final stats and the spider's plan, writes it with an engine of
 its own (the store pipeline has closed its engine by then) and logs a summary at INFO.
 
-Markup alert: a run that stored nothing while pages went missing a body or a date (see MARKUP_COUNTERS)
-most likely met a new layout of the site. The run record's `alert` says so, the message is logged at
-ERROR, the stats carry it under `run/alert`, and `scrapy crawl` (laodongthudo.commands.crawl) exits with
-status 3. Pages skipped for a missing body during such a run are forgotten from `skipped_urls`, so that the
-run after the parser is fixed fetches them again.
+Markup alert: a run in which more than MARKUP_ALERT_SHARE (10%) of the article pages fetched could not be
+read for a markup reason (`markup/<reason>`: no body, a script shell, no date, no title, no section; see
+laodongthudo.reasons), or that stored nothing while pages went missing a body or a date (MARKUP_COUNTERS),
+most likely met a new layout of the site. The run record's `alert` names the reasons with example URLs, the
+message is logged at ERROR, the stats carry it under `run/alert`, and `scrapy crawl`
+(laodongthudo.commands.crawl) exits with status 3. Pages skipped for a markup reason during such a run are
+forgotten from `skipped_urls`, so that the runs after the parser is fixed fetch them again (and the next
+scheduled run, after an alerted one, reads every listing page).
+
+Coverage: the summary says, per field, how many stored articles had it, and from which source when the
+parsers count them (`fields/<field>/<source>`).
+
+Bounds: a section stopped at MAX_LISTING_PAGES, MAX_BARREN_LISTING_PAGES or MAX_LINKS_PER_LISTING
+(`run/bounded`, set by the spider) is in the summary, and `scrapy crawl` exits with status 6.
 
 Unreachable site: a run in which no listing page could be read at all (DNS, refused connections, 5xx after
 retries, a wrong LDTD_BASE_URL) stopped every section at its first page. It is logged at ERROR, kept in the
@@ -32,7 +41,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import delete, insert, make_url
+from sqlalchemy import delete, insert, inspect, make_url, select
 
 from laodongthudo.db import (
     HANOI,
@@ -45,6 +54,7 @@ from laodongthudo.db import (
     mask_url,
     upgrade,
 )
+from laodongthudo.reasons import MARKUP_REASONS
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +67,12 @@ MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "
 LISTING_COUNTERS = ("listing/unknown_layout", "listing/empty")
 LISTING_RECOGNISED = ("listing/known", "listing/known_skipped")
 # skipped_urls reasons a markup change causes: not remembered after an alerted run.
-MARKUP_SKIP_REASONS = ("no_body",)
+MARKUP_SKIP_REASONS = tuple(sorted(MARKUP_REASONS))
+BOUND_STAT = "run/bounded"  # the spider's (laodongthudo.spiders.union.BOUND_STAT)
+# Fields of stored articles the summary's coverage line counts (`coverage/<field>`, from scraped items).
+COVERAGE_FIELDS = (
+    "title", "kicker", "sapo", "published_at", "author", "body", "images", "related", "tags", "section",
+)  # fmt: skip
 
 
 def _int(stats: Mapping[str, Any], key: str) -> int:
@@ -108,22 +123,96 @@ def scrub(value: Any, secrets: list[str]) -> Any:
     return json.loads(text)
 
 
-def markup_alert(stats: Mapping[str, Any]) -> str | None:
-    """The alert message when the run stored nothing and the markup counters say why; else None."""
+def _markup_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """First tries unreadable for a markup reason, by reason (`markup/<reason>`, counted by the spider)."""
+    counts = {key[len("markup/") :]: _int(stats, key) for key in sorted(stats) if key.startswith("markup/")}
+    return {reason: n for reason, n in counts.items() if "/" not in reason and n}
+
+
+def _examples(stats: Mapping[str, Any], counts: Mapping[str, int]) -> str:
+    reasons = []
+    for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        examples = stats.get(f"markup/examples/{reason}") or []
+        shown = f" (e.g. {', '.join(str(url) for url in examples)})" if examples else ""
+        reasons.append(f"{reason} {count}{shown}")
+    return "; ".join(reasons)
+
+
+def markup_share_alert(stats: Mapping[str, Any], share: float) -> str | None:
+    """The alert message when more than `share` of the article pages fetched were unreadable for a markup
+    reason (`markup/<reason>` counted by the spider, with `markup/examples/<reason>`); else None. Pages that
+    earlier runs could not read either (`articles/fetched_again`, `markup/again/...`) are left out: the first
+    try of each page is the evidence."""
+    fetched = _int(stats, "articles/fetched") - _int(stats, "articles/fetched_again")
+    counts = _markup_counts(stats)
+    unreadable = sum(counts.values())
+    if fetched <= 0 or not unreadable or unreadable <= share * fetched:
+        return None
+    return (
+        f"The site's markup has probably changed: {unreadable} of {fetched} article pages fetched "
+        f"({unreadable / fetched:.0%}, more than {share:.0%}) could not be read: {_examples(stats, counts)}. "
+        "Check the layout parsers (laodongthudo/layouts) against a live page; these pages are fetched again by "
+        "later runs."
+    )
+
+
+def markup_alert(stats: Mapping[str, Any], share: float | None = None) -> str | None:
+    """The alert message when the run stored nothing and the markup counters say why, or when too many pages
+    were unreadable (`markup_share_alert`, when `share` is given); else None."""
     stored = sum(_int(stats, f"store/{name}") for name in ("new", "updated", "unchanged"))
     if stored:
-        return None
-    evidence = {key: _int(stats, key) for key in MARKUP_COUNTERS if _int(stats, key)}
+        return markup_share_alert(stats, share) if share is not None else None
+    # Pages that earlier runs could not read either are no news (markup/again/<reason>, set by the spider).
+    first_tries = {
+        key: _int(stats, key) - _int(stats, f"markup/again/{key.split('/', 1)[1]}") for key in MARKUP_COUNTERS
+    }
+    evidence = {key: count for key, count in first_tries.items() if count > 0}
     if not any(_int(stats, key) for key in LISTING_RECOGNISED):
         evidence |= {key: _int(stats, key) for key in LISTING_COUNTERS if _int(stats, key)}
     if not evidence:
-        return None
+        return markup_share_alert(stats, share) if share is not None else None
     counters = ", ".join(f"{key}={count}" for key, count in evidence.items())
+    counts = _markup_counts(stats)
+    examples = f" Unreadable: {_examples(stats, counts)}." if counts else ""
     return (
         "The site's markup has probably changed: this run stored no article, and pages were skipped or dropped "
-        f"for a missing body, title, date or article list ({counters}). Check the layout parsers "
+        f"for a missing body, title, date or article list ({counters}).{examples} Check the layout parsers "
         "(laodongthudo/layouts) against a live page."
     )
+
+
+def fallback_alert(stats: Mapping[str, Any], previous: Mapping[str, Any] | None) -> str | None:
+    """The alert message when a field the layouts found in the previous run (`fields/<field>/layout`, counted
+    by the parsers) came only from fallbacks (other layouts, metadata, generic rules) in this one; else None."""
+    if not previous:
+        return None
+    fields = {key.split("/")[1] for key in stats if key.startswith("fields/") and key.count("/") == 2}
+    lost = []
+    for name in sorted(fields):
+        sources = _by_reason(stats, f"fields/{name}/")
+        fallbacks = sum(n for source, n in sources.items() if source != "layout")
+        before = _int(previous, f"fields/{name}/layout")
+        if fallbacks and not sources.get("layout") and before:
+            lost.append(f"{name} (from fallbacks {fallbacks} times, from the layout 0; the previous run: {before})")
+    if not lost:
+        return None
+    return (
+        "The site's markup has probably changed: fields the layouts used to find came only from fallbacks in "
+        f"this run: {'; '.join(lost)}. Check the layout parsers (laodongthudo/layouts) against a live page."
+    )
+
+
+def previous_run_stats(database_url: str) -> dict[str, Any] | None:
+    """The stats of the last run recorded in crawl_runs (None: no run yet, or no database)."""
+    engine = make_engine(database_url)
+    try:
+        if "crawl_runs" not in inspect(engine).get_table_names():
+            return None
+        with engine.connect() as connection:
+            row = connection.execute(select(CrawlRunRow.stats).order_by(CrawlRunRow.id.desc()).limit(1)).first()
+        return dict(row.stats or {}) if row is not None else None
+    finally:
+        engine.dispose()
 
 
 def site_unreachable(stats: Mapping[str, Any]) -> str | None:
@@ -209,6 +298,19 @@ class RunRecord:
     def duration(self) -> timedelta:
         return max(self.finished_at - self.started_at, timedelta(0))
 
+    def coverage(self) -> str:
+        """Per field: stored articles that had it, and its sources when the parsers counted them."""
+        scraped = _int(self.stats, "coverage/articles")
+        if not scraped:
+            return ""
+        parts = []
+        for name in COVERAGE_FIELDS:
+            sources = _by_reason(self.stats, f"fields/{name}/")
+            source_text = ", ".join(f"{source} {n}" for source, n in sorted(sources.items(), key=lambda kv: -kv[1]))
+            had = _int(self.stats, f"coverage/{name}")
+            parts.append(f"{name} {had}/{scraped}" + (f" ({source_text})" if source_text else ""))
+        return "; ".join(parts)
+
     def summary(self) -> str:
         """The one-screen summary, as plain-text rows of label and value."""
         seconds = self.duration.total_seconds()
@@ -251,6 +353,11 @@ class RunRecord:
                     ", ".join(f"{s} {d.isoformat()}" for s, d in sorted(self.reached_back.items())),
                 )
             )
+        coverage = self.coverage()
+        if coverage:
+            rows.append(("coverage", coverage))
+        if self.stats.get(BOUND_STAT):
+            rows.append(("STOPPED AT A BOUND", str(self.stats[BOUND_STAT])))
         if self.alert:
             rows.append(("ALERT", self.alert))
         if self.stats.get(UNREACHABLE_STAT):
@@ -295,6 +402,7 @@ class RunRecordExtension:
         self.database_url: str = settings.get("DATABASE_URL") or "sqlite:///laodongthudo.db"
         self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
         self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
+        self.alert_share = settings.getfloat("MARKUP_ALERT_SHARE", 0.10)
         self.record: RunRecord | None = None
 
     @classmethod
@@ -304,13 +412,32 @@ class RunRecordExtension:
         extension = cls(crawler)
         # Connected after CoreStats (a built-in extension), so finish_time and finish_reason are set.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         return extension
+
+    def item_scraped(self, item: Any, **kwargs: Any) -> None:
+        """Count which fields an article that passed every pipeline had (the summary's coverage line)."""
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        stats.inc_value("coverage/articles")
+        for name in COVERAGE_FIELDS:
+            value = getattr(item, name, None) if not isinstance(item, Mapping) else item.get(name)
+            if value not in (None, "", [], {}):
+                stats.inc_value(f"coverage/{name}")
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("finish_reason", stats.get_value("finish_reason") or reason)
-        alert = markup_alert(stats.get_stats())
+        alert = markup_alert(stats.get_stats(), self.alert_share)
+        if not alert and any(key.startswith("fields/") for key in stats.get_stats()):
+            try:
+                previous = await asyncio.to_thread(previous_run_stats, self.database_url)
+            except Exception as error:  # the run record is written (or reported missing) below all the same
+                logger.warning("Cannot read the previous run's stats: %s", describe_error(error))
+                previous = None
+            alert = fallback_alert(stats.get_stats(), previous)
         if alert:
             stats.set_value(ALERT_STAT, alert)
             logger.error(alert)
@@ -350,23 +477,28 @@ class RunRecordExtension:
 
 def exit_status(stats: Mapping[str, Any]) -> int:
     """What `scrapy crawl` should exit with: 3 for the markup alert, 4 when storage was unavailable, 5 when
-    the site could not be read."""
+    the site could not be read, 6 when a section stopped at a bound."""
     if stats.get(ALERT_STAT):
         return 3
     if stats.get("finish_reason") == STORE_UNAVAILABLE or _int(stats, "store/lost"):
         return 4
     if stats.get(UNREACHABLE_STAT):
         return 5
+    if stats.get(BOUND_STAT):
+        return 6
     return 0
 
 
 __all__ = [
     "ALERT_STAT",
+    "BOUND_STAT",
     "UNREACHABLE_STAT",
     "RunRecord",
     "RunRecordExtension",
     "exit_status",
+    "fallback_alert",
     "markup_alert",
+    "markup_share_alert",
     "scrub",
     "site_unreachable",
     "write_run",

@@ -10,7 +10,7 @@ import argparse
 import time
 
 from .server import serve
-from .site import FAULTS, build_site
+from .site import FAULTS, MIXED_PAGERS, build_site
 
 # Live-site politeness (settings.py) would make a crawl of a local replica take minutes.
 DEMO_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
@@ -29,11 +29,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS), help="switch a fault on")
     ap.add_argument("--past-last", choices=("empty", "404"), default="empty")
+    ap.add_argument("--mixed-pagers", action="store_true", help="an offset pager and a load-more listing")
     ap.add_argument("--verbose", action="store_true", help="log every request (the access log)")
     ap.add_argument("--database", default="sqlite:///replica-demo.db", help="database URL of the printed crawl command")
     args = ap.parse_args(argv)
     started = time.perf_counter()
-    site = build_site(args.articles, args.seed, args.fault, args.past_last)
+    site = build_site(args.articles, args.seed, args.fault, args.past_last, MIXED_PAGERS if args.mixed_pagers else None)
     server = serve(site, args.host, args.port, verbose=args.verbose)
     print(
         f"replica of laodongthudo.vn at {server.base_url} ({len(site.union_articles())} union articles, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -95,6 +96,10 @@ class ListingView:
     other: list[Card] = field(default_factory=list)
     recommend: list[Card] = field(default_factory=list)
     extra_main_html: str = ""
+    # How the page links the next one: "path" (`/pN` pager), "offset" (`&s_cond=&BRSR=N` pager, as on
+    # thoibaonganhang.vn) or "load_more" (no pager, `input.__MB_NEXT_URL`, as on netbiz.net.vn).
+    pager: str = "path"
+    page_href: Callable[[int], str] | None = None  # the URL of page n of this listing (pagers only link)
 
 
 def _iso(when: datetime, utc: bool = False) -> str:
@@ -473,9 +478,9 @@ def _dual_body(v: ArticleView) -> str:
 SISTER_TEMPLATES = {"detail": _detail_body, "post": _post_body, "dual": _dual_body}
 
 
-def _pager(base: str, page: int, last: int) -> str:
+def _pager(base: str, page: int, last: int, page_href: Callable[[int], str] | None = None) -> str:
     def href(n: int) -> str:
-        return base if n == 1 else f"{base}/p{n}"
+        return page_href(n) if page_href else base if n == 1 else f"{base}/p{n}"
 
     parts = []
     if page > 1:
@@ -519,10 +524,102 @@ def _story_cards(items: list[Card]) -> str:
     return "\n".join(out)
 
 
+def _offset_pager(page: int, last: int, href: Callable[[int], str]) -> str:
+    """thoibaonganhang.vn's pager: numbered offset links, `>` (no class) for the next page, `>|` for the last."""
+    parts = ['<span style=""></span>']
+    parts.append(
+        f'<a rel="nofollow" href="{attr(href(1))}" title="1">|&lt;</a>'
+        if page > 1
+        else '<span class="current next">|&lt;</span>'
+    )
+    lo, hi = max(1, page - 2), min(last, page + 3)
+    for n in range(lo, hi + 1):
+        if n == page:
+            parts.append(f'<span class="current">{n}</span>')
+        else:
+            parts.append(f'<a rel="nofollow" href="{attr(href(n))}" title="{n}">{n}</a>')
+    if page < last:
+        parts.append(f'<a rel="nofollow" href="{attr(href(page + 1))}" title="">&gt;</a>')
+        parts.append(f'<a rel="nofollow" href="{attr(href(last))}" title="">&gt;|</a>')
+    return f'<div class="grNextPage __MB_ARTICLE_PAGING">{" ".join(parts)}</div>\n'
+
+
+def _list_news(items: list[Card]) -> str:
+    out = []
+    for c in items:
+        out.append(
+            f'<li><a href="{attr(c.href)}" class="box-img" title="{attr(c.title)}">'
+            f'<img src="{attr(c.img)}" alt="{attr(c.title)}"></a>'
+            f'<div class="box-text"><div class="box-title"><a href="{attr(c.href)}" class="title" '
+            f'title="{attr(c.title)}">{esc(c.title)}</a></div></div></li>'
+        )
+    return '<ul class="list-news layout1">\n' + "\n".join(out) + "\n</ul>\n"
+
+
+def _mb_articles(items: list[Card]) -> str:
+    out = []
+    for c in items:
+        out.append(
+            f'<article class="article"><a href="{attr(c.href)}" title="{attr(c.title)}" class="article-thumb">'
+            f'<img src="{attr(c.img)}" alt="{attr(c.title)}" class="article-image"></a>'
+            f'<div class="article-info"><h3 class="article-title"><a href="{attr(c.href)}" title="{attr(c.title)}">'
+            f'{esc(c.title)}</a></h3><div class="article-desc">{esc(c.sapo)}</div></div></article>'
+        )
+    return "\n".join(out)
+
+
+def _next_input(next_href: str | None) -> str:
+    if not next_href:
+        return ""
+    return (
+        f'<input type="hidden" name="__MB_NEXT_URL" class="__MB_NEXT_URL" value="{attr(next_href)}" '
+        'style="display: none;">\n<span id="btnViewmore" class="btn-viewmore">XEM THÊM</span>\n'
+    )
+
+
+def render_load_more(items: list[Card], next_href: str | None) -> str:
+    """What a "load more" URL answers: the next cards, and the URL of the ones after them if any."""
+    return f'<div class="cat-content __MB_LIST_ITEM">\n{_mb_articles(items)}\n</div>\n{_next_input(next_href)}'
+
+
 def render_listing(v: ListingView) -> str:
     head = _head(f"{v.name} - Báo Lao Động Thủ Đô", v.name, SITE_ROOT + v.path, "", v.name)
-    pager = _pager(v.path, v.page, v.last_page)
-    if v.layout == "cards":
+    pager = _pager(v.path, v.page, v.last_page, v.page_href)
+    side = (
+        '<div class="col_right">\n'
+        + _most_read(v.most_read)
+        + _box("box-other-news", "Tin khác", v.other, with_sapo=False)
+        + _box("box-recommend", "Nên xem", v.recommend)
+        + "</div>\n"
+    )
+    if v.pager == "offset" and v.page_href:
+        main = (
+            '<div class="wrapper clearfix">\n'
+            + _crumbs(v.crumbs, "title_new_nav")
+            + '<div class="w867 left">\n'
+            + _list_news(v.items)
+            + v.extra_main_html
+            + _offset_pager(v.page, v.last_page, v.page_href)
+            + "</div>\n"
+            + side
+            + "</div>\n"
+        )
+    elif v.pager == "load_more" and v.page_href:
+        next_href = v.page_href(v.page + 1) if v.page < v.last_page else None
+        main = (
+            '<div class="wrapper clearfix">\n'
+            + _crumbs(v.crumbs, "title_new_nav")
+            + '<div class="w720 lt"><div class="cat-listing">\n<div class="cat-content __MB_LIST_ITEM">\n'
+            + _mb_articles(v.items)
+            + "\n"
+            + v.extra_main_html
+            + "</div></div>\n"
+            + _next_input(next_href)
+            + "</div>\n"
+            + side
+            + "</div>\n"
+        )
+    elif v.layout == "cards":
         main = (
             '<main class="cat-main">\n'
             + _crumbs(v.crumbs, "breadcrumbs title_new_nav")

@@ -50,8 +50,15 @@ SWITCHABLE_PATHS = {
     "huge_unsized": "",
     # Three in four generated 2021+ article pages in the sister sites' templates (render.SISTER_TEMPLATES).
     "sister_templates": "",
+    "no_breadcrumb": "",  # an article page with an empty breadcrumb (it is still listed in its section)
+    "script_shell": "",  # `site.shell_share` of the generated union articles: a script-rendered shell, no body
 }
 FAULTS = frozenset(SWITCHABLE_PATHS)
+# Listing pagers other than `/pN` (build_site(pagers=...)): the offset pager of thoibaonganhang.vn and the
+# "load more" of netbiz.net.vn (see `../shared/real-pages/`).
+PAGER_STYLES = ("path", "offset", "load_more")
+MIXED_PAGERS = {"vi-loi-ich-doan-vien": "offset", "thang-cong-nhan": "load_more"}
+LOAD_MORE_PATH = "/apicenter@/article_lm"
 OFFSITE_LINKS = (
     "https://laodongthudo.vn.evil.example/cong-doan-gia-mao-199920.html",
     "https://example.com/tin-tuc/cong-doan-199921.html",
@@ -172,7 +179,14 @@ def _id_for(when: datetime) -> int:
 class Site:
     """The whole replica. Build it with `build_site()`; serve it with `serve()`."""
 
-    def __init__(self, n_articles: int = 120, seed: int = 1, past_last: str = "empty") -> None:
+    def __init__(
+        self, n_articles: int = 120, seed: int = 1, past_last: str = "empty", pagers: dict[str, str] | None = None
+    ) -> None:
+        unknown = {k: v for k, v in (pagers or {}).items() if k not in SECTIONS or v not in PAGER_STYLES}
+        if unknown:
+            raise ValueError(f"unknown sections or pager styles {unknown}; styles: {PAGER_STYLES}")
+        self.pagers: dict[str, str] = dict(pagers or {})  # section -> pager style; default "path"
+        self.shell_share = 0.3  # script_shell: the share of generated union articles served as a shell
         self.seed = seed
         self.n_articles = n_articles
         self.past_last = past_last  # "empty": 200 with an empty main column; "404"
@@ -248,7 +262,7 @@ class Site:
             if idx < len(union_generated):
                 self.nfd_ids.add(union_generated[idx].id)
         # Faults added later live on generated articles, so that adding one leaves listings and ids alone.
-        for idx, name in ((1, "truncated_body"), (2, "unsafe_markup"), (3, "huge_unsized")):
+        for idx, name in ((1, "truncated_body"), (2, "unsafe_markup"), (3, "huge_unsized"), (6, "no_breadcrumb")):
             if idx < len(union_generated):
                 self.fault_paths[name] = union_generated[idx].path
 
@@ -363,9 +377,36 @@ class Site:
         n = len(self.lists[section])
         return max(1, -(-n // SECTIONS[section].per_page))
 
+    def pager(self, section: str) -> str:
+        return self.pagers.get(section, "path")
+
+    def page_path(self, section: str, page: int) -> str:
+        """The URL (path and parameters) the site links for page `page` of a section's listing."""
+        sec = SECTIONS[section]
+        if page <= 1:
+            return sec.path
+        style, offset = self.pager(section), (page - 1) * sec.per_page
+        if style == "offset":
+            return f"{sec.path}&s_cond=&BRSR={offset}"
+        if style == "load_more":
+            sid = list(SECTIONS).index(section)
+            return f"{LOAD_MORE_PATH}&sid={sid}&BRSR={offset}&lim={sec.per_page}"
+        return f"{sec.path}/p{page}"
+
     def listing_pages(self, section: str) -> list[str]:
-        base = SECTIONS[section].path
-        return [base] + [f"{base}/p{n}" for n in range(2, self.last_page(section) + 1)]
+        return [self.page_path(section, n) for n in range(1, self.last_page(section) + 1)]
+
+    def shell_paths(self) -> list[str]:
+        """The generated union articles the script_shell fault serves as a shell (when it is on)."""
+        with self.lock:
+            return sorted(r.path for r in self.records.values() if self._is_shell(r))
+
+    def _is_shell(self, rec: ArticleRecord) -> bool:
+        return (
+            rec.kind == "article"
+            and rec.union
+            and zlib.crc32(f"shell:{rec.id}".encode()) % 1000 < self.shell_share * 1000
+        )
 
     def listing_items(self, section: str, page: int = 1) -> list[ArticleRecord]:
         per = SECTIONS[section].per_page
@@ -591,9 +632,15 @@ class Site:
         if section == "cong-doan":
             side.insert(3, self.card(self.by_path[OFF_SECTION_HARD_PATH]))
         extra = ""
+        style = self.pager(section)
         if "offsite_links" in self.faults and sec.union and page == 1:
             cards = [R.Card(h, f"Tin liên kết {i + 1}", "", "") for i, h in enumerate(OFFSITE_LINKS)]
-            extra = R._story_cards(cards) if sec.layout == "cards" else R._list2020(cards)
+            if style == "offset":
+                extra = R._list_news(cards)
+            elif style == "load_more":
+                extra = R._mb_articles(cards)
+            else:
+                extra = R._story_cards(cards) if sec.layout == "cards" else R._list2020(cards)
         return R.ListingView(
             path=sec.path,
             name=sec.name,
@@ -606,6 +653,8 @@ class Site:
             other=side[5:9],
             recommend=side[9:] + side[:2],
             extra_main_html=extra,
+            pager=style,
+            page_href=lambda n: self.page_path(section, n),
         )
 
     # ----- HTTP ----------------------------------------------------------------------------------------
@@ -629,6 +678,10 @@ class Site:
             section, page = listing
             if page > self.last_page(section) and self.past_last == "404":
                 return _not_found()
+            if page > 1 and self.pager(section) == "load_more":
+                items = [self.card(r) for r in self.listing_items(section, page)]
+                more = self.page_path(section, page + 1) if page < self.last_page(section) else None
+                return Response(200, R.render_load_more(items, more).encode())
             return Response(200, R.render_listing(self.listing_view(section, page)).encode())
         if path.startswith("/tag/") and path.endswith(".tag"):
             return Response(200, _tag_page(path).encode())
@@ -647,7 +700,12 @@ class Site:
             return Response(200, (DATA / f"{s}.html").read_bytes())
         if rec.kind == "media":
             return Response(200, self._emagazine(rec).encode())
-        page = R.render_article(self.article_view(rec))
+        if "script_shell" in self.faults and self._is_shell(rec):
+            return Response(200, _script_shell(rec.title).encode())
+        view = self.article_view(rec)
+        if "no_breadcrumb" in self.faults and path == self.fault_paths.get("no_breadcrumb"):
+            view.crumbs = []
+        page = R.render_article(view)
         if rec.kind == "malformed":
             # The CMS died mid-page: head and header only, cut inside a tag, no body container.
             cut = page.index('<div class="breadcrumbs') if 'class="breadcrumbs' in page else page.index("<body>")
@@ -676,12 +734,30 @@ class Site:
         return Response(200, page.encode())
 
     def _parse_listing_path(self, path: str) -> tuple[str, int] | None:
+        """(section, page) of a listing URL in the form its section's pager links; None for anything else."""
+        head, _, query = path.partition("&")
+        params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+        offset = params.get("BRSR", "")
+        if head == LOAD_MORE_PATH:
+            sections = list(SECTIONS)
+            sid, lim = params.get("sid", ""), params.get("lim", "")
+            if not (sid.isdigit() and int(sid) < len(sections) and offset.isdigit() and lim.isdigit() and int(lim)):
+                return None
+            section = sections[int(sid)]
+            return (section, int(offset) // int(lim) + 1) if self.pager(section) == "load_more" else None
+        sec = SECTION_BY_PATH.get(head)
+        if query:
+            if sec is None or self.pager(sec.slug) != "offset" or not offset.isdigit():
+                return None
+            return sec.slug, int(offset) // sec.per_page + 1
         page = 1
-        head, _, tail = path.rpartition("/p")
-        if head and tail.isdigit() and int(tail) >= 1:
-            path, page = head, int(tail)
+        base, _, tail = path.rpartition("/p")
+        if base and tail.isdigit() and int(tail) >= 1:
+            path, page = base, int(tail)
         sec = SECTION_BY_PATH.get(path)
-        return (sec.slug, page) if sec else None
+        if sec is None or (page > 1 and self.pager(sec.slug) != "path"):
+            return None  # an offset or load-more section has no `/pN` pages: nothing may build them
+        return sec.slug, page
 
     def _home_view(self) -> R.ListingView:
         with self.lock:
@@ -729,6 +805,16 @@ def _error_page(status: int, message: str) -> bytes:
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{status} {message}</title></head>'
         f"<body><h1>{message}</h1></body></html>"
     ).encode()
+
+
+def _script_shell(title: str) -> str:
+    """A page rendered in the browser: the server sends a script and an empty mount point, no article."""
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{R.esc(title)}</title>'
+        '<script src="/themes/laodongthudo/js/app.bundle.js" defer></script></head>'
+        '<body><div id="app"></div><noscript>Vui lòng bật JavaScript để xem trang.</noscript>'
+        '<script>window.__INITIAL_STATE__ = {"route": "article", "loading": true};</script></body></html>'
+    )
 
 
 def _not_found() -> Response:
@@ -822,8 +908,15 @@ def _huge(page: bytes, sized: bool = True) -> Response:
     return Response(200, chunks(), length=len(head) + n * len(filler) + len(tail) if sized else None)
 
 
-def build_site(n_articles: int = 120, seed: int = 1, faults: Iterable[str] = (), past_last: str = "empty") -> Site:
-    """A deterministic replica with `n_articles` generated union articles (plus seeds, fixed pages, faults)."""
-    site = Site(n_articles=n_articles, seed=seed, past_last=past_last)
+def build_site(
+    n_articles: int = 120,
+    seed: int = 1,
+    faults: Iterable[str] = (),
+    past_last: str = "empty",
+    pagers: dict[str, str] | None = None,
+) -> Site:
+    """A deterministic replica with `n_articles` generated union articles (plus seeds, fixed pages, faults);
+    `pagers` gives sections another pager than `/pN` (MIXED_PAGERS: one offset section, one load-more)."""
+    site = Site(n_articles=n_articles, seed=seed, past_last=past_last, pagers=pagers)
     site.enable(*faults)
     return site
