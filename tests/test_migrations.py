@@ -26,6 +26,7 @@ STEPS = [
     ("0003_skipped_urls", {"skipped_urls"}),
     ("0004_article_revisions", {"article_revisions"}),
     ("0005_crawl_runs", {"crawl_runs"}),
+    ("0007_run_liveness", set()),
 ]
 
 
