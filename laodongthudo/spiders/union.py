@@ -197,11 +197,13 @@ class UnionSpider(scrapy.Spider):
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
 
-        state = read_crawl_state(self.settings.get("DATABASE_URL"))
+        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER")
+        state = read_crawl_state(self.settings.get("DATABASE_URL"), self.sections, dead_after)
         self.known, self.skipped_before = state.known_articles, state.skipped_urls
         if self.plan.mode is Mode.SCHEDULED and state.last_run is not None and not state.last_run.complete:
             # Articles that run fetched but could not store sit behind stored ones: page on to the end.
             self.catching_up = True
+            self.crawler.stats.set_value("run/caught_up", state.last_run.describe())
             self.logger.warning(
                 "The last run did not complete: this scheduled run reads every listing page (fetching only "
                 "unseen articles) to fill the gap it may have left"
