@@ -49,6 +49,7 @@ from twisted.python.failure import Failure
 from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
+from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.signals import page_skipped
 
@@ -221,6 +222,7 @@ class UnionSpider(scrapy.Spider):
         self.jobdir = jobdir
         if not jobdir:
             return
+        JobDirLock.acquire(jobdir)  # one run per JOBDIR: a live run's queue is never discarded
         mark = Path(jobdir, RUNNING_MARK)
         queue = Path(jobdir, "requests.queue")
         if mark.exists() and queue.exists():
