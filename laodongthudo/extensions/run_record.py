@@ -123,20 +123,41 @@ def markup_alert(stats: Mapping[str, Any]) -> str | None:
     )
 
 
+# Listing failures that mean no answer came (DNS, refused or dropped connections, timeouts); any other reason
+# (an HTTP status, a page over DOWNLOAD_MAXSIZE) means the site answered, with something unreadable.
+NO_ANSWER_REASONS = frozenset({"listing_failed", "listing_timeout"})
+ANSWER_HINTS = {"listing_too_large": "larger than DOWNLOAD_MAXSIZE (once decompressed)"}
+
+
 def site_unreachable(stats: Mapping[str, Any]) -> str | None:
-    """The alert message when sections stopped and not one listing page was read; else None."""
+    """The alert message when sections stopped and not one listing page was read; else None.
+
+    It says what was seen: no answer at all (then LDTD_BASE_URL or the network is the suspect), or answers
+    that could not be read (an HTTP status, an oversize or gzip-bomb page: the network is fine)."""
     stopped = _int(stats, "listing/section_stopped")
     if not stopped or _int(stats, "listing/pages"):
         return None
-    causes = {reason: n for reason, n in _by_reason(stats, "skipped/").items() if reason.startswith("listing_")} | {
+    listing = {reason: n for reason, n in _by_reason(stats, "skipped/").items() if reason.startswith("listing_")}
+    answered = {reason: n for reason, n in listing.items() if reason not in NO_ANSWER_REASONS}
+    no_answer = {reason: n for reason, n in listing.items() if reason in NO_ANSWER_REASONS} | {
         key.rsplit(".", 1)[-1]: count
         for key, count in _by_reason(stats, "downloader/exception_type_count/").items()
         if count
     }
-    detail = ", ".join(f"{cause} {count}" for cause, count in causes.items()) or "no answer"
+    seen = []
+    if answered:
+        described = (f"{r} {n}" + (f" ({ANSWER_HINTS[r]})" if r in ANSWER_HINTS else "") for r, n in answered.items())
+        seen.append("the site answered, unreadably: " + ", ".join(described))
+    if no_answer or not answered:
+        seen.append("no answer: " + (", ".join(f"{c} {n}" for c, n in no_answer.items()) or "none came"))
+    advice = (
+        " Check LDTD_BASE_URL and the network."
+        if no_answer or not answered
+        else " The network and LDTD_BASE_URL work: check what the site serves at its listing pages."
+    )
     return (
         f"The site could not be read: {stopped} section(s) stopped at their first listing page and no listing "
-        f"page was read ({detail}). Check LDTD_BASE_URL and the network."
+        f"page was read ({'; '.join(seen)}).{advice}"
     )
 
 
@@ -275,6 +296,10 @@ class RunRecord:
             ("errors", str(self.errors)),
             ("finish reason", self.finish_reason or "-"),
         ]
+        replaced = _int(self.stats, "decode/replacement_chars")
+        if replaced:
+            pages = _int(self.stats, "decode/pages_with_replacements")
+            rows.append(("replaced chars", f"{replaced} invalid byte sequences in {pages} page(s), stored as U+FFFD"))
         if self.caught_up:
             rows.append(("caught up", f"read every listing page: {self.caught_up}"))
         if self.items_lost:

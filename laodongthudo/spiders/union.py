@@ -49,6 +49,7 @@ from twisted.python.failure import Failure
 from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
+from laodongthudo.failures import decompressed_too_large
 from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.signals import page_skipped
@@ -64,7 +65,7 @@ def failure_reason(failure: Failure) -> str:
     """A stats key for a request that failed for good: a timeout and an oversize page are not the same news."""
     if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
         return "timeout"
-    if failure.check(DownloadCancelledError):  # DOWNLOAD_MAXSIZE cancels the download
+    if failure.check(DownloadCancelledError) or decompressed_too_large(failure):  # over DOWNLOAD_MAXSIZE
         return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
@@ -471,7 +472,7 @@ class UnionSpider(scrapy.Spider):
             self._skip_article(response, "not_html", response.status)
             return
         try:
-            article = parse_article(page_text(response), response.url)
+            article = parse_article(page_text(response, self.crawler.stats), response.url)
         except NotAnArticle as exc:
             self._skip_article(response, exc.reason, response.status)
             return
@@ -492,7 +493,8 @@ class UnionSpider(scrapy.Spider):
         self._resolve(request.meta, None, stored=False)
 
     def _listing_failed(self, failure: Failure) -> None:
-        self._skip(failure.request.url, "listing_failed", None, canonical=False, detail=failure.getErrorMessage())
+        reason = f"listing_{failure_reason(failure)}"
+        self._skip(failure.request.url, reason, None, canonical=False, detail=failure.getErrorMessage())
         kwargs = failure.request.cb_kwargs
         self._section_stopped(kwargs.get("section", "?"), kwargs.get("page", 0), failure.getErrorMessage())
 
