@@ -85,7 +85,7 @@ def test_a_second_run_on_a_live_jobdir_refuses_and_changes_nothing(tmp_path: Pat
         assert "finished in an earlier run of this backfill" in again.stderr
 
 
-def test_ctrl_c_twice_exits_130_and_the_next_run_catches_up(tmp_path: Path) -> None:
+def test_ctrl_c_twice_exits_130_and_leaves_the_run_unfinished(tmp_path: Path) -> None:
     site = build_site(n_articles=20, seed=3)
     section = "thang-cong-nhan"
     slow = {rec.path for rec in site.listing_items(section, 1) if rec.kind == "article"}
