@@ -8,6 +8,7 @@ articles), says so, and the database ends equal to a clean crawl's. The run afte
 from __future__ import annotations
 
 import re
+import resource
 import shutil
 import signal
 import sqlite3
@@ -156,3 +157,38 @@ def test_a_scheduled_run_killed_halfway_leaves_no_gap(site: Any, replica: Any, c
     assert third.returncode == 0, third.log[-3000:]
     assert "reads every listing page" not in third.log
     assert sorted(replica.request_log) == sorted(["/robots.txt", *(f"/cong-doan/{s}" for s in UNION_SUBSECTIONS)])
+
+
+def test_a_full_disk_mid_run_leaves_no_gap(replica: Any, clean: Path, tmp_path: Path) -> None:
+    """The disk fills up while the run stores (a file size limit on its process: writes past it fail as on a
+    full disk); the store gives up, the run's row cannot be finished. The next scheduled run catches up."""
+    path = tmp_path / "crawl.db"
+    shutil.copyfile(clean, path)
+    database_url = f"sqlite:///{path}"
+    delete_newest(database_url, NEWEST)
+    kept = count_rows(path)
+    limit = 160 * 1024  # SQLite's write-ahead log may grow this far: some batches, not all
+
+    def full_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = crawl_command(
+        replica.base_url,
+        database_url,
+        settings={"STORE_BATCH_SIZE": "4", "STORE_RETRY_TIMES": "1", "STORE_RETRY_DELAY": "0.1"},  # fmt: skip
+    )
+    first = subprocess.run(
+        command, cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=120, preexec_fn=full_disk
+    )
+    log = first.stderr + first.stdout
+    assert first.returncode == 4, log[-3000:]
+    assert "Database unavailable after 1 retries" in log and "Traceback" not in log
+    assert kept < count_rows(path) < kept + NEWEST, "the disk filled too early or too late"
+    last = read_crawl_state(database_url).last_run
+    assert last is not None and not last.complete
+
+    second = run_crawl(replica.base_url, database_url)
+    assert second.returncode == 0, second.log[-3000:]
+    assert "reads every listing page" in second.log
+    assert content(database_url) == content(f"sqlite:///{clean}")
+    assert mentions(database_url) == mentions(f"sqlite:///{clean}")
