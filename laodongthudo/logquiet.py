@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import logging
 
-# Loggers whose INFO records are start-up or close-down detail.
-NOISY_LOGGERS = (
-    "scrapy.utils.log",  # versions
-    "scrapy.addons",
-    "scrapy.middleware",  # enabled extensions, middlewares, pipelines
-    "scrapy.crawler",  # overridden settings
-    "scrapy.statscollectors",  # the stats dump
-    "alembic.runtime.migration",  # "Context impl SQLiteImpl."
-)
-
+# Loggers whose INFO records are start-up or close-down detail: the messages starting so (None: every one).
+NOISY_LOGGERS: dict[str, tuple[str, ...] | None] = {
+    "scrapy.utils.log": None,  # versions
+    "scrapy.addons": None,
+    "scrapy.middleware": None,  # enabled extensions, middlewares, pipelines
+    "scrapy.crawler": ("Overridden settings",),  # not "Received SIGINT, shutting down gracefully"
+    "scrapy.statscollectors": None,  # the stats dump
+    "alembic.runtime.migration": ("Context impl", "Will assume"),  # not "Running upgrade ..."
+}
 
 # Loggers whose errors come with a traceback of Scrapy's own internals, though the message says it all: a failed
 # robots.txt download is the site being unreachable, which the run reports in its own words (exit 5).
@@ -34,16 +33,25 @@ class OneLineWarning(logging.Filter):
 
 
 class DemoteInfoToDebug(logging.Filter):
+    def __init__(self, prefixes: tuple[str, ...] | None = None) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.INFO:
+        if record.levelno == logging.INFO and (self.prefixes is None or str(record.msg).startswith(self.prefixes)):
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return True
 
 
+def _install(name: str, log_filter: logging.Filter) -> None:
+    logger = logging.getLogger(name)
+    if not any(type(f) is type(log_filter) for f in logger.filters):
+        logger.addFilter(log_filter)
+
+
 def quiet_startup() -> None:
-    """Install the filter once (a logger's filters run before its handlers see the record's level)."""
-    for names, kind in ((NOISY_LOGGERS, DemoteInfoToDebug), (ONE_LINE_LOGGERS, OneLineWarning)):
-        for name in names:
-            logger = logging.getLogger(name)
-            if not any(isinstance(f, kind) for f in logger.filters):
-                logger.addFilter(kind())
+    """Install the filters once (a logger's filters run before its handlers see the record's level)."""
+    for name, prefixes in NOISY_LOGGERS.items():
+        _install(name, DemoteInfoToDebug(prefixes))
+    for name in ONE_LINE_LOGGERS:
+        _install(name, OneLineWarning())

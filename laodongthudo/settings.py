@@ -63,6 +63,12 @@ EXTENSIONS = {
     # A crawl_runs row and a summary in the log when the spider closes; the markup alert.
     "laodongthudo.extensions.run_record.RunRecordExtension": 800,
 }
+# The crawl_runs row is written when a run starts and renewed every RUN_RECORD_HEARTBEAT seconds; a row never
+# finished whose process is gone (same host) or silent for RUN_RECORD_DEAD_AFTER seconds is a run that died, and
+# the next scheduled run catches up on the gap it may have left (reads every listing page).
+RUN_RECORD_ENABLED = True
+RUN_RECORD_HEARTBEAT = 60.0
+RUN_RECORD_DEAD_AFTER = 600.0
 STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
 
 # Progress: pages and items per minute in the log; backfills checkpoint their paging this often (JOBDIR).

@@ -27,6 +27,7 @@ STEPS = [
     ("0004_article_revisions", {"article_revisions"}),
     ("0005_crawl_runs", {"crawl_runs"}),
     ("0006_field_sources", set()),  # a column of articles
+    ("0007_run_liveness", set()),  # liveness columns of crawl_runs
 ]
 
 

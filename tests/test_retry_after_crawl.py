@@ -53,7 +53,7 @@ def test_a_url_that_keeps_answering_429_is_given_up_after_a_bounded_number_of_tr
         assert after - before >= float(site.retry_after)
     assert run.stat("retry_after/retried") == max_times
     assert run.stat("retry_after/gave_up") >= 1
-    assert run.stat("skipped/listing_failed") == 1
+    assert run.stat("skipped/listing_http_429") == 1
     assert "hoat-dong: listing page 2 could not be read" in run.log
     assert "Gave up on" in run.log
     # The section stops at the page it could not read; what page 1 listed is stored.

@@ -170,13 +170,19 @@ class SkippedUrlRow(Base):
 
 
 class CrawlRunRow(Base):
-    """One `scrapy crawl union` run: what it was asked, what it did, how it ended (written at close)."""
+    """One `scrapy crawl union` run: what it was asked, what it did, how it ended.
+
+    Inserted when the run starts (`finished_at` empty, `heartbeat_at` renewed while it runs) and completed
+    when it ends, so that a run that dies still leaves its mark (see `state.read_crawl_state`)."""
 
     __tablename__ = "crawl_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime] = mapped_column(index=True)
-    finished_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]  # empty: still running, or died without finishing
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of a running run
+    host: Mapped[str | None] = mapped_column(String(255))  # where it runs, and its process id:
+    pid: Mapped[int | None]  # on the same host, a dead process means a dead run at once
     mode: Mapped[str | None] = mapped_column(String(16))  # scheduled, backfill, refresh
     sections: Mapped[list[str]] = mapped_column(JSONType, default=list)
     since: Mapped[date | None]
@@ -191,6 +197,8 @@ class CrawlRunRow(Base):
     errors: Mapped[int] = mapped_column(default=0)  # log_count/ERROR + store/error
     finish_reason: Mapped[str | None]
     alert: Mapped[str | None]  # why this run needs a human (the site's markup changed...)
+    items_lost: Mapped[int] = mapped_column(default=0, server_default="0")  # store/lost: items not stored
+    caught_up: Mapped[str | None]  # why this scheduled run read every listing page (empty: it did not)
     stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)  # the final Scrapy stats
 
     def __repr__(self) -> str:

@@ -1,8 +1,11 @@
 """One `crawl_runs` row per crawl, a one-screen summary in the log, the markup and unreachable-site alerts.
 
-When the spider closes (after the item pipelines, so the store pipeline has written everything), this
-extension builds the run record from the final stats and the spider's plan, writes it with an engine of
-its own (the store pipeline has closed its engine by then) and logs a summary at INFO.
+The row is inserted when the spider opens (no `finished_at` yet; `host`, `pid` and a `heartbeat_at` renewed
+every RUN_RECORD_HEARTBEAT seconds), so a run that dies (kill -9, a second Ctrl-C, a database outage or a full
+disk that also stops the final write) still leaves its mark: the next scheduled run finds the row unfinished
+and its process gone, and catches up (`laodongthudo.db.state`). When the spider closes (after the item
+pipelines, so the store pipeline has written everything), this extension completes the row from the final
+stats and the spider's plan, with engines of its own, and logs a summary at INFO.
 
 Markup alert: a run in which more than MARKUP_ALERT_SHARE (10%) of the article pages fetched could not be
 read for a markup reason (`markup/<reason>`: no body, a script shell, no date, no title, no section; see
@@ -24,15 +27,17 @@ retries, a wrong LDTD_BASE_URL) stopped every section at its first page. It is l
 stats (and so in the row's `stats`) under `run/site_unreachable`, and `scrapy crawl` exits with status 5,
 so that a scheduler does not take an outage for a quiet day.
 
-Settings: RUN_RECORD_ENABLED (default True), DATABASE_URL, STORE_RETRY_TIMES / STORE_RETRY_DELAY (the
+Settings: RUN_RECORD_ENABLED, RUN_RECORD_HEARTBEAT, DATABASE_URL, STORE_RETRY_TIMES / STORE_RETRY_DELAY (the
 same patience as the store pipeline when the database is unavailable).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,25 +46,17 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import delete, insert, inspect, make_url, select
+from sqlalchemy import make_url
 
-from laodongthudo.db import (
-    HANOI,
-    CrawlRunRow,
-    SkippedUrlRow,
-    StoreUnavailable,
-    describe_error,
-    is_transient,
-    make_engine,
-    mask_url,
-    upgrade,
-)
+from laodongthudo.db import HANOI, CrawlRunRow, StoreUnavailable, describe_error, mask_url
+from laodongthudo.db.runs import finish_run, heartbeat, previous_run_stats, start_run, this_host
 from laodongthudo.reasons import MARKUP_REASONS
 
 logger = logging.getLogger(__name__)
 
 ALERT_STAT = "run/alert"
 UNREACHABLE_STAT = "run/site_unreachable"
+CAUGHT_UP_STAT = "run/caught_up"  # set by the spider: why this scheduled run reads every listing page
 STORE_UNAVAILABLE = "store_unavailable"  # pipelines.store.CLOSE_REASON
 # Counters that go up when a page's markup is not what the parsers know.
 MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "dropped/no_title")
@@ -202,33 +199,41 @@ def fallback_alert(stats: Mapping[str, Any], previous: Mapping[str, Any] | None)
     )
 
 
-def previous_run_stats(database_url: str) -> dict[str, Any] | None:
-    """The stats of the last run recorded in crawl_runs (None: no run yet, or no database)."""
-    engine = make_engine(database_url)
-    try:
-        if "crawl_runs" not in inspect(engine).get_table_names():
-            return None
-        with engine.connect() as connection:
-            row = connection.execute(select(CrawlRunRow.stats).order_by(CrawlRunRow.id.desc()).limit(1)).first()
-        return dict(row.stats or {}) if row is not None else None
-    finally:
-        engine.dispose()
+# Listing failures that mean no answer came (DNS, refused or dropped connections, timeouts); any other reason
+# (an HTTP status, a page over DOWNLOAD_MAXSIZE) means the site answered, with something unreadable.
+NO_ANSWER_REASONS = frozenset({"listing_failed", "listing_timeout"})
+ANSWER_HINTS = {"listing_too_large": "larger than DOWNLOAD_MAXSIZE (once decompressed)"}
 
 
 def site_unreachable(stats: Mapping[str, Any]) -> str | None:
-    """The alert message when sections stopped and not one listing page was read; else None."""
+    """The alert message when sections stopped and not one listing page was read; else None.
+
+    It says what was seen: no answer at all (then LDTD_BASE_URL or the network is the suspect), or answers
+    that could not be read (an HTTP status, an oversize or gzip-bomb page: the network is fine)."""
     stopped = _int(stats, "listing/section_stopped")
     if not stopped or _int(stats, "listing/pages"):
         return None
-    causes = {reason: n for reason, n in _by_reason(stats, "skipped/").items() if reason.startswith("listing_")} | {
+    listing = {reason: n for reason, n in _by_reason(stats, "skipped/").items() if reason.startswith("listing_")}
+    answered = {reason: n for reason, n in listing.items() if reason not in NO_ANSWER_REASONS}
+    no_answer = {reason: n for reason, n in listing.items() if reason in NO_ANSWER_REASONS} | {
         key.rsplit(".", 1)[-1]: count
         for key, count in _by_reason(stats, "downloader/exception_type_count/").items()
         if count
     }
-    detail = ", ".join(f"{cause} {count}" for cause, count in causes.items()) or "no answer"
+    seen = []
+    if answered:
+        described = (f"{r} {n}" + (f" ({ANSWER_HINTS[r]})" if r in ANSWER_HINTS else "") for r, n in answered.items())
+        seen.append("the site answered, unreadably: " + ", ".join(described))
+    if no_answer or not answered:
+        seen.append("no answer: " + (", ".join(f"{c} {n}" for c, n in no_answer.items()) or "none came"))
+    advice = (
+        " Check LDTD_BASE_URL and the network."
+        if no_answer or not answered
+        else " The network and LDTD_BASE_URL work: check what the site serves at its listing pages."
+    )
     return (
         f"The site could not be read: {stopped} section(s) stopped at their first listing page and no listing "
-        f"page was read ({detail}). Check LDTD_BASE_URL and the network."
+        f"page was read ({'; '.join(seen)}).{advice}"
     )
 
 
@@ -253,8 +258,38 @@ class RunRecord:
     finish_reason: str | None
     alert: str | None
     stats: dict[str, Any]
+    items_lost: int = 0
+    caught_up: str | None = None
+    host: str | None = None
+    pid: int | None = None
     reached_back: dict[str, date] = field(default_factory=dict)  # not stored: in `stats` as progress/*
     id: int | None = None
+
+    @property
+    def heartbeat_at(self) -> datetime:
+        return self.finished_at
+
+    @staticmethod
+    def starting(spider: Spider | None, started_at: datetime) -> dict[str, Any]:
+        """The row inserted when a run starts: what it was asked, where it runs, nothing done yet."""
+        plan = getattr(spider, "plan", None)
+        mode = getattr(plan, "mode", None)
+        row = {name: 0 for name in ("pages_fetched", "listing_pages", "errors", "items_lost")}
+        row |= {f"articles_{name}": 0 for name in ("new", "updated", "unchanged")}
+        return row | {
+            "started_at": started_at,
+            "finished_at": None,
+            "heartbeat_at": started_at,
+            "host": this_host(),
+            "pid": os.getpid(),
+            "mode": str(mode) if mode is not None else None,
+            "sections": [str(s) for s in getattr(spider, "sections", ()) or ()],
+            "since": getattr(plan, "since", None),
+            "until": getattr(plan, "until", None),
+            "dropped": {},
+            "skipped": {},
+            "stats": {},
+        }
 
     @classmethod
     def from_stats(
@@ -287,6 +322,10 @@ class RunRecord:
             finish_reason=stats.get("finish_reason"),
             alert=stats.get(ALERT_STAT),
             stats=scrub(dict(stats), list(secrets)),
+            items_lost=_int(stats, "store/lost"),
+            caught_up=stats.get(CAUGHT_UP_STAT),
+            host=this_host(),
+            pid=os.getpid(),
             reached_back={str(k): _day(v) for k, v in reached.items() if isinstance(v, date)},
         )
 
@@ -346,6 +385,14 @@ class RunRecord:
             ("errors", str(self.errors)),
             ("finish reason", self.finish_reason or "-"),
         ]
+        replaced = _int(self.stats, "decode/replacement_chars")
+        if replaced:
+            pages = _int(self.stats, "decode/pages_with_replacements")
+            rows.append(("replaced chars", f"{replaced} invalid byte sequences in {pages} page(s), stored as U+FFFD"))
+        if self.caught_up:
+            rows.append(("caught up", f"read every listing page: {self.caught_up}"))
+        if self.items_lost:
+            rows.append(("NOT STORED", f"{self.items_lost} items (the next scheduled run catches up)"))
         if self.reached_back:
             rows.append(
                 (
@@ -370,29 +417,13 @@ class RunRecord:
 
 
 def write_run(database_url: str, record: RunRecord, *, forget_markup_skips: bool = False) -> int:
-    """Insert the run's row (schema brought to head first) and return its id.
+    """Complete the run's row (`record.id`; inserted when there is none yet, schema brought to head) and
+    return its id.
 
     With `forget_markup_skips`, the skipped_urls rows this run left for a missing body are deleted in the
     same transaction. Raises StoreUnavailable when the database cannot be reached."""
-    engine = make_engine(database_url)
-    try:
-        upgrade(engine)
-        with engine.begin() as connection:
-            if forget_markup_skips:
-                connection.execute(
-                    delete(SkippedUrlRow).where(
-                        SkippedUrlRow.reason.in_(MARKUP_SKIP_REASONS),
-                        SkippedUrlRow.last_seen_at >= record.started_at,
-                    )
-                )
-            result = connection.execute(insert(CrawlRunRow).returning(CrawlRunRow.id), [record.row()])
-            return int(result.scalar_one())
-    except Exception as error:
-        if is_transient(error):
-            raise StoreUnavailable(f"database {mask_url(engine.url)}: {describe_error(error)}") from error
-        raise
-    finally:
-        engine.dispose()
+    forget = (MARKUP_SKIP_REASONS, record.started_at) if forget_markup_skips else None
+    return finish_run(database_url, record.row(), record.id, forget_skips=forget)
 
 
 class RunRecordExtension:
@@ -403,7 +434,10 @@ class RunRecordExtension:
         self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
         self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
         self.alert_share = settings.getfloat("MARKUP_ALERT_SHARE", 0.10)
+        self.heartbeat_interval = settings.getfloat("RUN_RECORD_HEARTBEAT", 60.0)
         self.record: RunRecord | None = None
+        self.run_id: int | None = None  # the row inserted at the start
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecordExtension:
@@ -411,6 +445,7 @@ class RunRecordExtension:
             raise NotConfigured
         extension = cls(crawler)
         # Connected after CoreStats (a built-in extension), so finish_time and finish_reason are set.
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         return extension
@@ -426,14 +461,40 @@ class RunRecordExtension:
             if value not in (None, "", [], {}):
                 stats.inc_value(f"coverage/{name}")
 
+    async def spider_opened(self, spider: Spider) -> None:
+        """Leave the run's mark before it can die: its row, unfinished, then a heartbeat."""
+        assert self.crawler.stats is not None
+        started_at = _aware(self.crawler.stats.get_value("start_time"), datetime.now(UTC))
+        try:
+            self.run_id = await asyncio.to_thread(start_run, self.database_url, RunRecord.starting(spider, started_at))
+        except Exception as error:
+            message = str(error) if isinstance(error, StoreUnavailable) else describe_error(error)
+            logger.warning("Cannot write the run's start record (it is written at its end): %s", message)
+            return
+        logger.info("Run #%d recorded as started in %s", self.run_id, mask_url(self.database_url))
+        if self.heartbeat_interval > 0:
+            self._heartbeat = asyncio.ensure_future(self._beat(self.run_id))
+
+    async def _beat(self, run_id: int) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_interval)
+            try:
+                await asyncio.to_thread(heartbeat, self.database_url, run_id)
+            except Exception as error:  # an outage: the store pipeline reports it; the run goes on
+                logger.debug("Cannot renew the run record's heartbeat: %s", error)
+
     async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("finish_reason", stats.get_value("finish_reason") or reason)
         alert = markup_alert(stats.get_stats(), self.alert_share)
         if not alert and any(key.startswith("fields/") for key in stats.get_stats()):
             try:
-                previous = await asyncio.to_thread(previous_run_stats, self.database_url)
+                previous = await asyncio.to_thread(previous_run_stats, self.database_url, self.run_id)
             except Exception as error:  # the run record is written (or reported missing) below all the same
                 logger.warning("Cannot read the previous run's stats: %s", describe_error(error))
                 previous = None
@@ -447,6 +508,7 @@ class RunRecordExtension:
             logger.error(unreachable)
         secrets = _secret_words(self.database_url)
         record = RunRecord.from_stats(stats.get_stats(), spider, secrets=secrets)
+        record.id = self.run_id
         self.record = record
         try:
             record.id = await self._write(record)

@@ -63,6 +63,8 @@ from twisted.python.failure import Failure
 from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
+from laodongthudo.failures import decompressed_too_large
+from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
@@ -82,7 +84,7 @@ def failure_reason(failure: Failure) -> str:
         return "offsite_redirect"
     if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
         return "timeout"
-    if failure.check(DownloadCancelledError):  # DOWNLOAD_MAXSIZE cancels the download
+    if failure.check(DownloadCancelledError) or decompressed_too_large(failure):  # over DOWNLOAD_MAXSIZE
         return "too_large"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
@@ -262,12 +264,14 @@ class UnionSpider(scrapy.Spider):
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
 
-        state = read_crawl_state(self.settings.get("DATABASE_URL"))
+        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER")
+        state = read_crawl_state(self.settings.get("DATABASE_URL"), self.sections, dead_after)
         self.known, self.skipped_before = state.known_articles, state.skipped_urls
         self.retry_urls = state.retry_urls
         if self.plan.mode is Mode.SCHEDULED and state.last_run is not None and not state.last_run.complete:
             # Articles that run fetched but could not store sit behind stored ones: page on to the end.
             self.catching_up = True
+            self.crawler.stats.set_value("run/caught_up", state.last_run.describe())
             self.logger.warning(
                 "The last run did not complete: this scheduled run reads every listing page (fetching only "
                 "unseen articles) to fill the gap it may have left"
@@ -304,6 +308,7 @@ class UnionSpider(scrapy.Spider):
         self.jobdir = jobdir
         if not jobdir:
             return
+        JobDirLock.acquire(jobdir)  # one run per JOBDIR: a live run's queue is never discarded
         mark = Path(jobdir, RUNNING_MARK)
         queue = Path(jobdir, "requests.queue")
         if mark.exists() and queue.exists():
@@ -654,7 +659,7 @@ class UnionSpider(scrapy.Spider):
         self.crawler.stats.inc_value("articles/fetched")
         if self._is_retry(response):
             self.crawler.stats.inc_value("articles/fetched_again")
-        html = page_text(response)
+        html = page_text(response, self.crawler.stats)
         try:
             article = parse_article(html, response.url)
         except NotAnArticle as exc:
@@ -718,7 +723,7 @@ class UnionSpider(scrapy.Spider):
         section, page = kwargs.get("section", "?"), kwargs.get("page", 0)
         ref = kwargs.get("ref") or urls.site_ref(failure.request.url)
         self.listing_outstanding.pop((section, ref), None)
-        reason = "offsite_redirect" if failure.check(OffsiteRedirect) else "listing_failed"
+        reason = "offsite_redirect" if failure.check(OffsiteRedirect) else f"listing_{failure_reason(failure)}"
         self._skip(failure.request.url, reason, None, canonical=False, detail=failure.getErrorMessage())
         self._section_stopped(section, page, failure.getErrorMessage())
 
