@@ -344,8 +344,10 @@ def test_the_item_type_is_kept() -> None:
 GOLD_BODIES = []
 for _page in sorted((Path(__file__).parent / "gold" / "pages").glob("*.html")):
     _html = _page.read_text(encoding="utf-8")
-    _start = _html.find('id="__MB_MASTERCMS_EL_3">')
-    _start = _start if _start >= 0 else _html.find('class="detail_info">')
+    for _marker in ('id="__MB_MASTERCMS_EL_3">', 'class="detail_info">', '__MASTERCMS_CONTENT ">'):
+        _start = _html.find(_marker)
+        if _start >= 0:
+            break
     GOLD_BODIES.append(_html[_start:].split(">", 1)[1])
 
 
