@@ -31,6 +31,8 @@ BREADCRUMB: Selectors = ("[class*='breadcrumb'] a",)
 
 # A side list or box: an element of one of these tags, or whose class holds one of these words.
 SIDE_TAGS = frozenset({"li", "article", "aside", "nav", "header", "footer"})
+# The page's chrome: no title stands there (an `<article>` may hold the article itself).
+CHROME_TAGS = frozenset({"aside", "nav", "header", "footer"})
 SIDE_CLASS_WORDS = (
     "list",
     "box",

@@ -59,9 +59,9 @@ def _classes(node: Any) -> str:
     return (node.get("class") or "").lower()
 
 
-def _is_side(node: Any) -> bool:
+def _is_side(node: Any, tags: frozenset[str] = generic.SIDE_TAGS) -> bool:
     """A side list or box: `li`, `article`, `aside`, ..., or a class naming a list, box, related block, ..."""
-    if node.tag in generic.SIDE_TAGS:
+    if node.tag in tags:
         return True
     classes = _classes(node)
     return bool(classes) and any(word in classes for word in generic.SIDE_CLASS_WORDS)
@@ -156,7 +156,9 @@ class PageReader:
                 self._found("title", source, f"{layout}: {node[1]}", _text(node[0]))
                 break
         if node is None:
-            node = self._first_node(generic.TITLE, lambda n: bool(_text(n).strip()) and not self.side_anywhere(n))
+            node = self._first_node(
+                generic.TITLE, lambda n: bool(_text(n).strip()) and not self.side_anywhere(n, generic.CHROME_TAGS)
+            )
             if node is not None:
                 self._found("title", GENERIC, f"the page's heading: {node[1]}", _text(node[0]))
         if node is not None:
@@ -174,8 +176,9 @@ class PageReader:
         return None
 
     @staticmethod
-    def side_anywhere(node: Any) -> bool:
-        return any(_is_side(a) for a in (node, *node.iterancestors()))
+    def side_anywhere(node: Any, tags: frozenset[str] = generic.SIDE_TAGS) -> bool:
+        """Whether the node stands in a side list, a box or the page's chrome, anywhere up to the root."""
+        return any(_is_side(a, tags) for a in (node, *node.iterancestors()))
 
     def body(self, *, main_text: bool = True) -> tuple[str | None, str | None]:
         """(body HTML, source); the body node is kept for the scope and the rules that look around it.
@@ -212,10 +215,15 @@ class PageReader:
         return inner_html(nodes), source
 
     def set_scope(self) -> None:
+        """The article scope: the smallest element holding title and body; without a body element (a main
+        text block found by trafilatura), the `<article>` or `<main>` around the title; else the page."""
         if self.title_node is not None and self.body_node is not None:
             self.scope = _common_ancestor(self.title_node, self.body_node)
-        else:
-            self.scope = self.page.root
+            return
+        around = None
+        if self.title_node is not None:
+            around = next((a for a in self.title_node.iterancestors() if a.tag in ("article", "main")), None)
+        self.scope = around if around is not None else self.page.root
 
     def kicker(self) -> str | None:
         node = self._first_text("kicker", generic.KICKER, "kicker")
