@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -128,3 +129,17 @@ def test_a_page_without_markers_and_without_a_date_is_still_no_article() -> None
     with pytest.raises(NotAnArticle) as refused:
         read_article(undated, "https://laodongthudo.vn/x-170001.html")
     assert refused.value.reason == "no_body"
+
+
+def test_the_metadata_author_is_the_last_resort_and_never_the_paper_itself() -> None:
+    page = seed("seed_2022")  # its JSON-LD names the author N.Hoa, as its byline does
+    unsigned = page.replace("<strong>N.Hoa</strong>", "", 1)  # the byline closing the body is gone
+    meta = '<meta name="author" content="Ngọc Ánh">'
+    named = extract(unsigned.replace("</head>", meta + "</head>"), SEED_2022_URL)
+    assert named.author == "Ngọc Ánh" and named.field_sources["author"] == "metadata"
+    paper = '<meta name="author" content="Báo Lao Động Thủ Đô">'  # the og:site_name: JSON-LD's author instead
+    assert extract(unsigned.replace("</head>", paper + "</head>"), SEED_2022_URL).author == "N.Hoa"
+    no_json_ld = re.sub(r'<script type="application/ld\+json">.*?</script>', "", unsigned, flags=re.S)
+    assert extract(no_json_ld.replace("</head>", paper + "</head>"), SEED_2022_URL).author is None
+    # A byline on the page wins over the metadata.
+    assert extract(page.replace("</head>", meta + "</head>"), SEED_2022_URL).author == "N.Hoa"
