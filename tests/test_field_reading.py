@@ -143,3 +143,27 @@ def test_the_metadata_author_is_the_last_resort_and_never_the_paper_itself() -> 
     assert extract(no_json_ld.replace("</head>", paper + "</head>"), SEED_2022_URL).author is None
     # A byline on the page wins over the metadata.
     assert extract(page.replace("</head>", meta + "</head>"), SEED_2022_URL).author == "N.Hoa"
+
+
+G01 = REPO / "tests/gold/pages/g01_detail_time_first_byline_after_body.html"
+G01_URL = "https://laodongthudo.vn/cong-doan-quan-long-bien-trao-300-suat-qua-cho-cong-nhan-kho-khan-160512.html"
+G01_DATE = (
+    '<span class="datetime"><i class="far fa-clock"></i> <span class="format_time">09:30</span> | '
+    '<span class="format_date">12/03/2023</span></span>'
+)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<span class="pub-date">12/03/2023</span> <span class="pub-time">09:30</span>',  # two elements
+        '<span class="pub-time">09:30</span> - <span class="pub-date">12/03/2023</span>',  # time first
+        '<span class="published-date">Chủ nhật, 12/03/2023 - 09:30 (GMT+7)</span><span class="time-ago">2 giờ</span>',
+    ],
+)
+def test_the_date_and_time_beside_the_title_in_any_arrangement(markup: str) -> None:
+    page = G01.read_text(encoding="utf-8")
+    assert G01_DATE in page
+    article = extract(page.replace(G01_DATE, markup), G01_URL)
+    assert article.published_at.isoformat() == "2023-03-12T09:30:00+07:00"
+    assert article.field_sources["published_at"] == "generic"
