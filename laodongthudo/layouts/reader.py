@@ -19,7 +19,7 @@ from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
 from laodongthudo.layouts import generic
-from laodongthudo.layouts.base import ArticleLayout, Selectors, first_match, inner_html
+from laodongthudo.layouts.base import ArticleLayout, Selectors, inner_html
 from laodongthudo.layouts.bylines import is_byline
 from laodongthudo.layouts.metadata import PageMetadata
 
@@ -202,10 +202,10 @@ class PageReader:
         return None, None
 
     def _body_at(self, alternatives: Selectors) -> tuple[SelectorList, str] | None:
-        nodes = first_match(self.page, alternatives)  # the first alternative that matches decides
-        if nodes and _text(nodes[0].root).strip():
-            css = next(css for css in alternatives if self.page.css(css))
-            return nodes, css
+        for css in alternatives:
+            nodes = self.page.css(css)
+            if nodes:  # the first alternative that matches decides
+                return (nodes, css) if _text(nodes[0].root).strip() else None
         return None
 
     def _set_body(self, found: tuple[SelectorList, str], source: str, rule: str) -> tuple[str | None, str]:
