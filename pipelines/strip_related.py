@@ -1,18 +1,20 @@
 """From the raw body HTML: the article's own text, its images, its related links and its byline.
 
-What goes, in this order (each step on the lxml tree of `body_html`):
+What the site puts in and after a body (box classes and headings, related and figure tables, bylines) is known
+in `laodongthudo/layouts/` (`body_parts.py`, `bylines.py`); this pipeline only applies it. What goes, in this
+order (each step on the lxml tree of `body_html`):
 1. scripts, styles, embeds and comments;
-2. an after-body box that got into the body ("Có thể bạn quan tâm", "Nên xem", "Tin khác", "Xem thêm",
-   "Đọc nhiều", the tags, the footer's "Phiên bản di động") and everything after it;
-3. related-article tables (`__mb_article_in_image`, `__MB_ARTICLE_A`, anywhere, any number) and
-   "Tin liên quan" blocks: their links go to `related`;
-4. figures (`MASTERCMS_TPL_TABLE`, `<figure>`): image and caption go to `images`, out of the text
+2. an after-body box that got into the body (by its class, or by a heading standing alone) and everything
+   after it;
+3. related-article tables (anywhere, any number) and "Tin liên quan"-style blocks: their links go to `related`;
+4. figures (the CMS's figure tables, `<figure>`): image and caption go to `images`, out of the text
    (`body_html` keeps them as `<figure><img><figcaption>`; the CMS's `alt`, the title as an unaccented slug,
    is dropped);
 5. a first paragraph that repeats the sapo; a paragraph that is only the title (or its slug);
-6. the byline: see `is_byline`.
+6. the byline: the last paragraph when `is_byline`; else the page metadata's author (`meta_author`).
 `body` is what is left, one paragraph per block, joined by one blank line; `body_html` is the same tree
-sanitised by nh3.
+sanitised by nh3. `field_sources` gains `author` (a closing byline counts as the body's source), `images` and
+`related` (out of the body).
 """
 
 from __future__ import annotations

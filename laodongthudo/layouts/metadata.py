@@ -76,5 +76,11 @@ def read_metadata(page: Selector) -> PageMetadata:
         keywords=[k for k in keywords.split(",") if k.strip()],
         canonical=page.css('link[rel="canonical"]::attr(href)').get() or _meta(page, "og:url"),
         published=published,
-        author=_meta(page, "author") or _json_ld_author(articles),
+        author=_person((_meta(page, "author"), _json_ld_author(articles)), _meta(page, "og:site_name")),
     )
+
+
+def _person(candidates: tuple[str | None, ...], site_name: str | None) -> str | None:
+    """The first author the metadata names that is not the paper itself (`content="{og:site_name}"`)."""
+    paper = " ".join((site_name or "").split()).lower()
+    return next((a for a in candidates if a and " ".join(a.split()).lower() != paper), None)

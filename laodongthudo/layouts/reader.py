@@ -8,6 +8,7 @@ The parser reads, it never cleans: values come out as the page has them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 
 from laodongthudo.layouts import generic
-from laodongthudo.layouts.base import ArticleLayout, Selectors, first_match, inner_html
+from laodongthudo.layouts.base import ArticleLayout, Selectors, inner_html
 from laodongthudo.layouts.bylines import is_byline
 from laodongthudo.layouts.metadata import PageMetadata
 
@@ -35,6 +37,16 @@ class Finding:
     value: Any
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(css: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(css))
+
+
+def select(root: Any, css: str) -> list[Any]:
+    """The elements below (or at) `root` that match `css`, in document order (lxml, no parsel wrappers)."""
+    return [node for node in _compiled(css)(root) if isinstance(node.tag, str)]
+
+
 def _text(node: Any) -> str:
     return "".join(node.itertext()) if isinstance(node.tag, str) else ""
 
@@ -47,9 +59,9 @@ def _classes(node: Any) -> str:
     return (node.get("class") or "").lower()
 
 
-def _is_side(node: Any) -> bool:
+def _is_side(node: Any, tags: frozenset[str] = generic.SIDE_TAGS) -> bool:
     """A side list or box: `li`, `article`, `aside`, ..., or a class naming a list, box, related block, ..."""
-    if node.tag in generic.SIDE_TAGS:
+    if node.tag in tags:
         return True
     classes = _classes(node)
     return bool(classes) and any(word in classes for word in generic.SIDE_CLASS_WORDS)
@@ -91,6 +103,12 @@ class PageReader:
             if other is not self.chosen:
                 yield OTHER_LAYOUT, other.name, getattr(other, part)
 
+    def _root_for(self, source: str) -> Any:
+        """Where a layout's selectors are looked up: the whole page for the chosen layout's, the article scope
+        for the other layouts' (once the scope is known): their classes may mean something else elsewhere, and
+        a subtree is quicker to search than the page."""
+        return self.page.root if source == LAYOUT or self.scope is None else self.scope
+
     def _found(self, name: str, source: str | None, rule: str, value: Any) -> Any:
         self.findings[name] = Finding(name, source, rule, value)
         return value
@@ -110,27 +128,21 @@ class PageReader:
     def _scoped(self, css: str) -> list[Any]:
         """Nodes of `css` inside the article scope, outside the body and outside side lists."""
         root = self.scope if self.scope is not None else self.page.root
-        return [
-            sel.root
-            for sel in Selector(root=root).css(css)
-            if isinstance(sel.root.tag, str) and self._outside_body(sel.root) and not self._in_side_list(sel.root)
-        ]
+        return [node for node in select(root, css) if self._outside_body(node) and not self._in_side_list(node)]
 
-    def _first_text(self, part: str, generic_css: Selectors, name: str, *, scoped_layouts: bool = False) -> Any:
+    def _first_text(self, part: str, generic_css: Selectors, name: str) -> Any:
         """The first non-empty text down the ladder for a one-text field; None when no rule finds one."""
         for source, layout, alternatives in self._ladder(part):
             for css in alternatives:
-                nodes = [s.root for s in self.page.css(css)]
-                if scoped_layouts:
-                    nodes = [n for n in nodes if self._outside_body(n) and not self._in_side_list(n)]
-                for node in nodes[:1]:
+                for node in select(self._root_for(source), css)[:1]:
                     if _text(node).strip():
                         self.findings[name] = Finding(name, source, f"{layout}: {css}", _text(node))
                         return node
         for css in generic_css:
             for node in self._scoped(css):
                 if _text(node).strip() and node is not self.title_node:
-                    self.findings[name] = Finding(name, GENERIC, f"in the article: {css}", _text(node))
+                    rule = f"in the article: {css} (<{node.tag} class={node.get('class')!r}>)"
+                    self.findings[name] = Finding(name, GENERIC, rule, _text(node))
                     return node
         return None
 
@@ -144,7 +156,9 @@ class PageReader:
                 self._found("title", source, f"{layout}: {node[1]}", _text(node[0]))
                 break
         if node is None:
-            node = self._first_node(generic.TITLE, lambda n: bool(_text(n).strip()) and not self.side_anywhere(n))
+            node = self._first_node(
+                generic.TITLE, lambda n: bool(_text(n).strip()) and not self.side_anywhere(n, generic.CHROME_TAGS)
+            )
             if node is not None:
                 self._found("title", GENERIC, f"the page's heading: {node[1]}", _text(node[0]))
         if node is not None:
@@ -156,14 +170,15 @@ class PageReader:
 
     def _first_node(self, alternatives: Selectors, accept: Any) -> tuple[Any, str] | None:
         for css in alternatives:
-            for sel in self.page.css(css):
-                if accept(sel.root):
-                    return sel.root, css
+            for node in select(self.page.root, css):
+                if accept(node):
+                    return node, css
         return None
 
     @staticmethod
-    def side_anywhere(node: Any) -> bool:
-        return any(_is_side(a) for a in (node, *node.iterancestors()))
+    def side_anywhere(node: Any, tags: frozenset[str] = generic.SIDE_TAGS) -> bool:
+        """Whether the node stands in a side list, a box or the page's chrome, anywhere up to the root."""
+        return any(_is_side(a, tags) for a in (node, *node.iterancestors()))
 
     def body(self, *, main_text: bool = True) -> tuple[str | None, str | None]:
         """(body HTML, source); the body node is kept for the scope and the rules that look around it.
@@ -178,7 +193,7 @@ class PageReader:
         found = self._body_at(generic.BODY_MARKERS)
         if found is not None:
             return self._set_body(found, GENERIC, f"the element with MasterCMS markers: {found[1]}")
-        if main_text and not self.page.css(", ".join(generic.BODY_MARKERS)):
+        if main_text and not select(self.page.root, ", ".join(generic.BODY_MARKERS)):
             main = _main_text_block(self.html)
             if main:
                 self._found("body", GENERIC, "no MasterCMS markers: trafilatura's main text block", main)
@@ -187,10 +202,10 @@ class PageReader:
         return None, None
 
     def _body_at(self, alternatives: Selectors) -> tuple[SelectorList, str] | None:
-        nodes = first_match(self.page, alternatives)  # the first alternative that matches decides
-        if nodes and _text(nodes[0].root).strip():
-            css = next(css for css in alternatives if self.page.css(css))
-            return nodes, css
+        for css in alternatives:
+            nodes = self.page.css(css)
+            if nodes:  # the first alternative that matches decides
+                return (nodes, css) if _text(nodes[0].root).strip() else None
         return None
 
     def _set_body(self, found: tuple[SelectorList, str], source: str, rule: str) -> tuple[str | None, str]:
@@ -200,10 +215,15 @@ class PageReader:
         return inner_html(nodes), source
 
     def set_scope(self) -> None:
+        """The article scope: the smallest element holding title and body; without a body element (a main
+        text block found by trafilatura), the `<article>` or `<main>` around the title; else the page."""
         if self.title_node is not None and self.body_node is not None:
             self.scope = _common_ancestor(self.title_node, self.body_node)
-        else:
-            self.scope = self.page.root
+            return
+        around = None
+        if self.title_node is not None:
+            around = next((a for a in self.title_node.iterancestors() if a.tag in ("article", "main")), None)
+        self.scope = around if around is not None else self.page.root
 
     def kicker(self) -> str | None:
         node = self._first_text("kicker", generic.KICKER, "kicker")
@@ -241,8 +261,7 @@ class PageReader:
     def _layout_date(self) -> tuple[str, str, str] | None:
         for source, layout, alternatives in self._ladder("dates"):
             for css in alternatives:
-                for sel in self.page.css(css):
-                    node = sel.root
+                for node in select(self._root_for(source), css):
                     if not self._outside_body(node) or self._in_side_list(node):
                         continue
                     text = _squeezed(_text(node))
@@ -284,10 +303,10 @@ class PageReader:
         meta_author = self.meta.author
         for source, layout, alternatives in self._ladder("author"):
             for css in alternatives:
-                for sel in self.page.css(css):
-                    if _short_name(_text(sel.root)):
-                        self._found("author", source, f"{layout}: {css}", _text(sel.root))
-                        return _text(sel.root), meta_author
+                for node in select(self._root_for(source), css):
+                    if _short_name(_text(node)):
+                        self._found("author", source, f"{layout}: {css}", _text(node))
+                        return _text(node), meta_author
         if self.body_node is not None:
             after = next(
                 (s for s in self.body_node.itersiblings() if isinstance(s.tag, str) and _text(s).strip()), None
@@ -307,7 +326,7 @@ class PageReader:
     def tags(self) -> list[str]:
         for source, layout, alternatives in self._ladder("tags"):
             for css in alternatives:
-                values = [v for v in self.page.css(css).xpath("string()").getall() if v.strip()]
+                values = [v for v in map(_text, select(self._root_for(source), css)) if v.strip()]
                 if values:
                     return self._found("tags", source, f"{layout}: {css}", values)
         for css in generic.TAGS:
@@ -321,14 +340,18 @@ class PageReader:
     def section_path(self) -> str | None:
         for source, layout, alternatives in self._ladder("breadcrumb"):
             for css in alternatives:
-                path = _deepest_path(self.page.css(css).xpath("@href").getall())
+                path = _deepest_path(_hrefs(select(self.page.root, css)))
                 if path:
                     return self._found("section", source, f"{layout}: {css}", path)
         for css in generic.BREADCRUMB:
-            path = _deepest_path(self.page.css(css).xpath("@href").getall())
+            path = _deepest_path(_hrefs(select(self.page.root, css)))
             if path:
                 return self._found("section", GENERIC, f"breadcrumb links: {css}", path)
         return self._found("section", None, "no breadcrumb", None)
+
+
+def _hrefs(nodes: list[Any]) -> list[str]:
+    return [href for node in nodes if (href := node.get("href")) is not None]
 
 
 def _deepest_path(hrefs: list[str]) -> str | None:
