@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from laodongthudo.entities import extract_entities
-from laodongthudo.entities.scoring import GOLD_DIR, Score, load_gold
 from laodongthudo.textnorm import match_key
+from tests.entities_scoring import GOLD_DIR, Score, load_gold
 
 GOLD = load_gold()
 
@@ -289,18 +286,6 @@ def test_byline_is_not_an_entity():
 )
 def test_odd_text_gives_no_error(text):
     assert isinstance(extract_entities(text, text, text, [text, None], author=text), list)
-
-
-def test_speed_per_article():
-    # The target is 5 ms per article (median, see bench/entities.py); here a loose bound for slow machines.
-    for doc in GOLD:
-        run(doc)
-    times = []
-    for doc in GOLD * 3:
-        start = time.perf_counter()
-        run(doc)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.02
 
 
 def test_real_sapos_from_the_seed_pages_boxes():
