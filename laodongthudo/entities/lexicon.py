@@ -367,3 +367,9 @@ HANOI_PARKS_FORMS: tuple[str, ...] = (
     "các KCN&CX Hà Nội",
     "các KCN - CX Hà Nội",
 )
+
+# A term of office or an edition ends an organisation's name ("Công đoàn Công ty X nhiệm kỳ 2019 - 2024",
+# "Đại hội Công đoàn ... lần thứ XIV"), as a year does; in a role the term is dropped.
+TERM_OPENERS: tuple[str, ...] = ("nhiệm kỳ", "lần thứ")
+# What may follow "lần thứ" besides a number or a Roman numeral.
+ORDINAL_WORDS: tuple[str, ...] = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")

@@ -12,6 +12,7 @@ from laodongthudo.entities.lexicon import HANOI_PARKS
 from laodongthudo.entities.persons import full_person_at
 from laodongthudo.entities.places import continuation, hanoi_parks_end, place_at, province_at, typed_place_at
 from laodongthudo.entities.segment import Org, Place, Segment
+from laodongthudo.entities.terms import term_end
 from laodongthudo.entities.tokens import CLOSERS, DASHES, key_of, longest_match
 
 VIET_NAM = (key_of("việt"), key_of("nam"))
@@ -227,6 +228,8 @@ def name_run(seg: Segment, i: int, allow_person_first: bool = False) -> tuple[in
     while j < seg.n:
         if (j > i or not allow_person_first) and full_person_at(seg, j):
             break
+        if term_end(seg, j) is not None:
+            break  # "Công ty TNHH Thực phẩm Hà Thành nhiệm kỳ 2019 - 2024": the term is not the name's
         place = place_at(seg, j, implicit_city=True) if parts else None
         if place:
             parts.append(place.org_form if place.implicit else seg.surface(place.start, place.end))
@@ -294,6 +297,7 @@ def _may_continue_name(seg: Segment, j: int) -> bool:
         and not full_person_at(seg, j)
         and not longest_match(vocab.heads, seg.keys, j)
         and not longest_match(vocab.titles, seg.keys, j)
+        and term_end(seg, j) is None
     )
 
 
@@ -308,6 +312,8 @@ def _lower_run_end(seg: Segment, j: int) -> int:
         u = toks[k]
         if not u.word or u.cap or (u.key in vocab.stop and u.key != va) or u.key in vocab.run_breakers:
             break
+        if term_end(seg, k) is not None:
+            break
         k += 1
     for end in range(k, j, -1):
         if toks[end - 1].key == va:
@@ -318,12 +324,14 @@ def _lower_run_end(seg: Segment, j: int) -> int:
 
 
 def _name_goes_on_at(seg: Segment, end: int) -> bool:
-    """What follows lower-case words at `end` shows them to be part of a name."""
+    """What follows lower-case words at `end` shows them to be part of a name (a term of office or a year
+    ends the name as a closing mark does)."""
     vocab, toks = seg.vocab, seg.toks
     nxt = toks[end] if end < seg.n else None
     return (
         nxt is None
         or nxt.text in CLOSERS
+        or term_end(seg, end) is not None
         or (nxt.cap and nxt.word and not full_person_at(seg, end) and not longest_match(vocab.titles, seg.keys, end))
         or typed_place_at(seg, end) is not None
         or province_at(seg, end) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from laodongthudo.entities.organisations import org_at
 from laodongthudo.entities.persons import full_person_at, honorific_before
 from laodongthudo.entities.segment import Segment
+from laodongthudo.entities.terms import term_end
 from laodongthudo.entities.tokens import DASHES, all_match_ends, key_of, longest_match
 
 Role = tuple[int, str]  # (a token: where the role ends, or in `role_chains` starts; its text)
@@ -92,6 +93,8 @@ def _title_and_complement(seg: Segment, k: int, title: str) -> Role:
 
 
 def _chain(seg: Segment, end: int, text: str) -> Role:
+    # "Chủ tịch Công đoàn Công ty X nhiệm kỳ 2019 - 2024": the term is dropped from the role.
+    end = term_end(seg, end) or end
     # "Thành ủy viên, Bí thư Huyện ủy Gia Lâm": titles joined by commas are one role.
     if end + 1 < seg.n and seg.toks[end].text == ",":
         if seg.key(end + 1) == "phụ" and seg.key(end + 2) == key_of("trách"):

@@ -15,6 +15,7 @@ from laodongthudo.entities.lexicon import (
     NAME_STOP_PAIRS,
     NAME_STOP_WORDS,
     OCCUPATIONS,
+    ORDINAL_WORDS,
     ORG_HEADS,
     PARK_HEADS,
     ROLE_TITLES,
@@ -22,6 +23,7 @@ from laodongthudo.entities.lexicon import (
     SECTORS,
     STOP_WORDS,
     SURNAMES,
+    TERM_OPENERS,
     UNIT_WORDS_ENDING_A_NAME,
 )
 from laodongthudo.entities.tokens import Tok, build_trie, first_words, key_of, phrase_keys
@@ -60,6 +62,8 @@ class Vocabulary:
         self.hanoi_parks = [phrase_keys(p) for p in HANOI_PARKS_FORMS]
         self.hanoi_parks_second = frozenset(p[1] for p in self.hanoi_parks)
         self.park_heads = build_trie((phrase_keys(h), True) for h in PARK_HEADS)
+        self.term_openers = build_trie((phrase_keys(p), True) for p in TERM_OPENERS)
+        self.ordinals = frozenset(match_key(w) for w in ORDINAL_WORDS)
         self.heads = build_trie((phrase_keys(h), (h, kind)) for h, kind in ORG_HEADS)
         # The first words of the phrases of a trie, for `Segment.where`.
         self.head_first = first_words(self.heads)
