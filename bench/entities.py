@@ -4,7 +4,7 @@
 
 Both read the same texts (title, sapo, body paragraphs, captions; the byline is left out of both).
 
-Scoring (`laodongthudo.entities.scoring`): an entity is found when a predicted row has the gold type and
+Scoring (`tests/entities_scoring.py`): an entity is found when a predicted row has the gold type and
 the gold canonical name after `match_key` (case, Unicode form and tone placement folded); micro P/R/F1
 over all articles; each system's rows are de-duplicated per article by that same key. Role accuracy is
 scored on the persons found (ours only: underthesea gives no roles).
@@ -38,9 +38,9 @@ sys.path.insert(0, str(REPO))
 
 from laodongthudo.entities import extract_entities  # noqa: E402
 from laodongthudo.entities.abbreviations import ABBREVIATIONS  # noqa: E402
-from laodongthudo.entities.extractor import _segments  # noqa: E402
-from laodongthudo.entities.scoring import Score, entity_key, load_gold  # noqa: E402
+from laodongthudo.entities.extractor import paragraphs  # noqa: E402
 from laodongthudo.textnorm import clean_text  # noqa: E402
+from tests.entities_scoring import Score, entity_key, load_gold  # noqa: E402
 
 LABELS = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
 HONORIFIC = re.compile(r"^(?:ông|bà|đồng chí|anh|chị|cô|thầy)\s+", re.IGNORECASE)
@@ -80,7 +80,7 @@ def canonical(type_: str, text: str) -> str:
 
 def underthesea_entities(ner: Callable, doc: dict) -> list[dict]:
     rows: dict[tuple[str, str], dict] = {}
-    for segment in _segments(doc["title"], doc["sapo"], doc["body"], doc["captions"]):
+    for segment in paragraphs(doc["title"], doc["sapo"], doc["body"], doc["captions"]):
         for label, text in _spans(ner(segment)):
             row = {"type": LABELS[label], "name": canonical(LABELS[label], text)}
             rows.setdefault(entity_key(row), row)
@@ -88,7 +88,7 @@ def underthesea_entities(ner: Callable, doc: dict) -> list[dict]:
 
 
 def raw_underthesea(ner: Callable, doc: dict) -> None:
-    for segment in _segments(doc["title"], doc["sapo"], doc["body"], doc["captions"]):
+    for segment in paragraphs(doc["title"], doc["sapo"], doc["body"], doc["captions"]):
         ner(segment)
 
 

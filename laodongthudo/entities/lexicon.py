@@ -296,3 +296,80 @@ _STOP_TEXT = """đã đang sẽ được bị là có tổ trao tặng thăm ph�
     khi nơi ở vào ra lên không cũng đều rất nhiều hơn tới đi báo cáo cần phải vì nên thì mà như bằng qua
     luôn đây kia ấy lại còn chỉ đồng cả mỗi mọi nhất số người quê bày đầu"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
+
+# The words that open an organisation's name, each with the grammar (`kind`) of what may follow it
+# (see `organisations.py`): the place of a federation, the sector of a department, the name of a company.
+ORG_HEADS: tuple[tuple[str, str], ...] = (
+    ("Tổng Liên đoàn Lao động Việt Nam", "tld"),
+    ("Tổng LĐLĐ Việt Nam", "tld"),
+    ("TLĐLĐVN", "tld"),
+    ("Tổng LĐLĐVN", "tld"),
+    ("Tổng Liên đoàn Lao động", "tld"),
+    ("Tổng Liên đoàn", "tld"),
+    ("Tổng LĐLĐ", "tld"),
+    ("Liên đoàn Lao động", "ldld"),
+    ("LĐLĐ", "ldld"),
+    ("Công đoàn", "cd"),
+    ("CĐCS", "cdcs"),
+    ("Công đoàn cơ sở", "cdcs"),
+    ("Quận ủy", "party"),
+    ("Huyện ủy", "party"),
+    ("Thành ủy", "party"),
+    ("Tỉnh ủy", "party"),
+    ("Thị ủy", "party"),
+    ("Đảng ủy", "party"),
+    ("Ủy ban nhân dân", "state"),
+    ("UBND", "state"),
+    ("Hội đồng nhân dân", "state"),
+    ("HĐND", "state"),
+    ("Ủy ban Mặt trận Tổ quốc", "mttq"),
+    ("Ủy ban MTTQ", "mttq"),
+    ("MTTQ", "mttq"),
+    ("Mặt trận Tổ quốc", "mttq"),
+    ("Sở", "sector"),
+    ("Bộ", "sector"),
+    ("Ban quản lý", "bql"),
+    ("Ban Quản lý", "bql"),
+    ("Công ty", "company"),
+    ("Tổng Công ty", "company"),
+    ("Tập đoàn", "generic"),
+    ("Hợp tác xã", "generic"),
+    ("HTX", "generic"),
+    ("Trường", "school"),
+    ("Bệnh viện", "generic"),
+    ("Quỹ", "generic"),
+    ("Ngân hàng", "generic"),
+    ("Nghiệp đoàn", "generic"),
+    ("Hội", "generic"),
+    ("Trung tâm", "generic"),
+    ("Đoàn Thanh niên", "youth"),
+    ("Đoàn Thanh niên Cộng sản Hồ Chí Minh", "youth"),
+    ("Viện", "generic"),
+    ("Học viện", "generic"),
+    ("Đại học", "generic"),
+)
+
+# A unit's type word with no name after it ("Hội Cựu chiến binh phường.") ends a name.
+UNIT_WORDS_ENDING_A_NAME: tuple[str, ...] = ("phường", "quận", "huyện", "tỉnh")
+
+# The first words of a unit's type, and "các": a place read where one of them opens a list can go on
+# with more units of the same type ("quận Thanh Xuân, Tây Hồ và Cầu Giấy").
+LIST_OPENERS: tuple[str, ...] = ("tỉnh", "thành", "quận", "huyện", "thị", "phường", "xã", "tp", "các")
+
+# Words that open an industrial park's name ("KCN Thăng Long").
+PARK_HEADS: tuple[str, ...] = ("Khu công nghiệp", "KCN", "Khu chế xuất", "Khu công nghệ cao")
+
+# The name of Hanoi's park system, as in "Công đoàn các ...", and the ways the paper writes it.
+HANOI_PARKS = "các Khu công nghiệp và chế xuất Hà Nội"
+HANOI_PARKS_FORMS: tuple[str, ...] = (
+    HANOI_PARKS,
+    "các KCN và chế xuất Hà Nội",
+    "các KCN&CX Hà Nội",
+    "các KCN - CX Hà Nội",
+)
+
+# A term of office or an edition ends an organisation's name ("Công đoàn Công ty X nhiệm kỳ 2019 - 2024",
+# "Đại hội Công đoàn ... lần thứ XIV"), as a year does; in a role the term is dropped.
+TERM_OPENERS: tuple[str, ...] = ("nhiệm kỳ", "lần thứ")
+# What may follow "lần thứ" besides a number or a Roman numeral.
+ORDINAL_WORDS: tuple[str, ...] = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")

@@ -1,4 +1,5 @@
-"""Scoring against the hand-annotated gold set (`tests/entities_gold/`), shared by tests and bench.
+"""Scoring of the entity extractor against the hand-annotated gold set (`tests/entities_gold/`), shared by
+`tests/test_entities.py` and `bench/entities.py`.
 
 An entity counts as found when a predicted row has the same type and the same canonical name after
 `match_key` (case, Unicode form and tone placement folded). Precision, recall and F1 are micro-averaged
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from laodongthudo.textnorm import match_key
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "entities_gold"
+GOLD_DIR = Path(__file__).resolve().parent / "entities_gold"
 
 
 def load_gold(directory: Path = GOLD_DIR) -> list[dict]:
