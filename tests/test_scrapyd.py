@@ -9,6 +9,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -147,7 +148,7 @@ def test_deploy_schedule_and_crawl_through_scrapyd(scrapyd, tmp_path):
             time.sleep(0.5)
 
     log = (logs / PROJECT / "union" / f"{job['jobid']}.log").read_text()
-    assert "'finish_reason': 'finished'" in log, log[-3000:]
+    assert "Spider closed (finished)" in log and re.search(r"finish reason\s+finished", log), log[-3000:]
     urls = [row["url"] for row in stored_rows(database_url)]
     assert len(urls) == len(set(urls))
     assert set(urls) == {CANONICAL_ROOT + truth.path for truth in site.union_articles()}
