@@ -189,7 +189,8 @@ class UnionSpider(scrapy.Spider):
         self.stored_urls: set[str] = set()  # article URLs sent to storage in this run
         self.waiting_pages: dict[PageKey, ListingPage] = {}
         self.waiting_for: dict[str, set[PageKey]] = {}  # article URL -> listing pages waiting for it
-        self.pages_requested: set[PageKey] = set()  # listing pages asked for in this run
+        self.pages_requested: set[PageKey] = set()  # listing pages asked for in this run (or in its resumed queue)
+        self.pages_asked: set[PageKey] = set()  # listing pages this run's own paging asked for
         self.pages_parsed: set[PageKey] = set()  # listing pages handled in this run
         self.listing_outstanding: dict[PageKey, int] = {}  # listing pages asked for, with no outcome yet
         self.barren: dict[str, int] = {}  # section -> pages in a row that brought no article
@@ -400,7 +401,7 @@ class UnionSpider(scrapy.Spider):
     def _listing_request(self, section: str, url: str, page: int) -> Iterator[scrapy.Request]:
         key = (section, urls.site_ref(url))
         if key in self.pages_requested:
-            if page > 1:  # a pager that links back to a page this run already read
+            if key in self.pages_asked:  # this run's own paging came back to it: the pager loops
                 self.crawler.stats.inc_value("listing/pager_loop")
                 self.logger.warning("%s: listing page %d links back to %s; section done", section, page - 1, url)
             return  # a resumed queue and this run's own paging both reached it
@@ -409,6 +410,7 @@ class UnionSpider(scrapy.Spider):
             self._section_stopped(section, page, "its URL is too long to request")
             return
         self.pages_requested.add(key)
+        self.pages_asked.add(key)
         self.listing_outstanding[key] = page
         yield scrapy.Request(
             url,
