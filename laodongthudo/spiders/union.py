@@ -184,6 +184,7 @@ class UnionSpider(scrapy.Spider):
         self.catching_up = False  # a scheduled run after an incomplete one reads every listing page
         self.skipped_before: set[str] = set()  # URLs earlier runs skipped for good
         self.retry_urls: set[str] = set()  # URLs earlier runs could not read, to be tried again
+        self.retries_sent = False
         self.requested: set[str] = set()  # article URLs asked for in this run
         self.outcomes: dict[str, datetime | None] = {}  # article URL -> publication time, once resolved
         self.stored_urls: set[str] = set()  # article URLs sent to storage in this run
@@ -255,8 +256,6 @@ class UnionSpider(scrapy.Spider):
                 ref, page = point
                 for request in self._listing_request(section, urls.on_base(ref, self.base_url), page):
                     yield request
-        for request in self._retry_requests():
-            yield request
 
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
@@ -274,9 +273,12 @@ class UnionSpider(scrapy.Spider):
 
     def _retry_requests(self) -> Iterator[scrapy.Request]:
         """A scheduled run asks again for the pages earlier runs could not read (transient or markup reasons),
-        wherever they now stand in the listings: a fixed parser, or a site that recovered, then stores them."""
-        if self.plan.mode is not Mode.SCHEDULED:
+        wherever they now stand in the listings: a fixed parser, or a site that recovered, then stores them.
+        Asked for once the listings are done (at the first idle), so that a page this run saw listed was
+        fetched with its listing's section; these are the others."""
+        if self.plan.mode is not Mode.SCHEDULED or self.retries_sent:
             return
+        self.retries_sent = True
         due = sorted(url for url in self.retry_urls if url not in self.requested and url not in self.known)
         if due:
             self.logger.info("Trying again %d pages that earlier runs could not read", len(due))
@@ -622,7 +624,9 @@ class UnionSpider(scrapy.Spider):
         for url in lost:
             self._skip(url, "lost", None, detail="the request was dropped without an answer")
             self._resolve_url(url, None, stored=False)
-        # A next listing page these outcomes asked for is in the scheduler now: Scrapy sees it and stays open.
+        for request in self._retry_requests():
+            self.crawler.engine.crawl(request)
+        # Requests scheduled here (a next listing page, retries) keep Scrapy from closing: it checks again.
 
     def _item_scraped(self, item: Any, response: Response, spider: scrapy.Spider, **kwargs: Any) -> None:
         self._resolve(response.meta, getattr(item, "published_at", None), stored=True)
