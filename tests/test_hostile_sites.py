@@ -36,6 +36,7 @@ class HostileSite:
         self.extra_links: list[str] = []
         self.robots: str | None = None
         self.endless = False
+        self.loop = False  # page 2's "next" link goes back to page 1
 
     def respond(self, path: str, hit: int = 1) -> Response:
         if path in self.routes:
@@ -45,6 +46,9 @@ class HostileSite:
         if self.endless and (page := self._hoat_dong_page(path)):
             return Response(200, endless_page(page).encode())
         answer = self.site.respond(path, hit)
+        if self.loop and path == f"{LISTING}/p2":
+            html = answer.body.decode().replace(f'href="{LISTING}/p3" class="next"', f'href="{LISTING}" class="next"')
+            answer = Response(200, html.encode())
         if path == LISTING and self.extra_links:
             html = answer.body.decode()
             items = "".join(list_item(href) for href in self.extra_links)
@@ -171,3 +175,17 @@ def test_the_card_listing_is_recognised_without_a_warning(tmp_path: Path) -> Non
     assert run.returncode == 0, run.log[-3000:]
     assert run.stat("listing/layout/story_cards") == len(site.listing_pages("thu-do-anh-hung-thanh-pho-hoa-binh"))
     assert "Listing layout not recognised" not in run.log and run.stat("listing/unknown_layout") == 0
+
+
+def test_a_pager_that_links_back_ends_the_section(hostile, sqlite_url: str) -> None:
+    site, server = hostile
+    site.loop = True
+    assert len(site.site.listing_pages("hoat-dong")) >= 3
+    run = run_crawl(server.base_url, sqlite_url, "section=hoat-dong", "since=2010-01-01")
+
+    assert run.returncode == 0, run.log[-3000:]
+    assert [p for p in server.request_log if p.startswith(LISTING)] == [LISTING, f"{LISTING}/p2"]
+    assert run.stat("listing/pager_loop") == 1
+    assert "hoat-dong: listing page 2 links back to" in run.log
+    on_read_pages = {CANONICAL_ROOT + r.path for page in (1, 2) for r in site.site.listing_items("hoat-dong", page)}
+    assert urls_stored(sqlite_url) == hoat_dong_truth(site.site) & on_read_pages

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import select
@@ -73,6 +74,25 @@ def test_a_load_more_listing_of_a_real_site_is_followed_by_its_input() -> None:
     assert listing.next_by == "load_more"
     assert listing.next_url.startswith("https://netbiz.net.vn/apicenter@/article_lm&sid=21&")
     assert "&BRSR=0&lim=10&" in listing.next_url  # as the page gives it, entities decoded
+
+
+@pytest.mark.parametrize(
+    ("pager", "page", "expected"),
+    [
+        ('<span class="current">1</span> <a href="?page=2">2</a> <a href="?page=3">3</a>', 1, "?page=2"),
+        ('<a href="?page=1">1</a> <span class="current">2</span> <a href="?page=3">3</a>', 2, "?page=3"),
+        ('<a href="/x/p1">1</a> <a href="/x/p3" rel="next">Sau</a>', 2, "/x/p3"),
+        ('<a href="/x&BRSR=0">1</a> <span>2</span> <a href="/x&BRSR=48">»</a>', 2, None),  # no next, no 3
+        ('<span class="current">1</span>', 1, None),
+    ],
+)
+def test_the_next_page_is_a_link_of_the_pager(pager: str, page: int, expected: str | None) -> None:
+    html = (
+        '<html><body><div class="col_category"><div class="list_news"><h2><a href="/tin-1-1.html">T</a></h2></div>'
+        f'<div class="__MB_ARTICLE_PAGING">{pager}</div></div></body></html>'
+    )
+    listing = parse_listing(html, "https://laodongthudo.vn/x", page)
+    assert listing.next_url == (None if expected is None else urljoin("https://laodongthudo.vn/x", expected))
 
 
 def test_a_last_page_links_no_next_page_and_none_is_built() -> None:

@@ -61,7 +61,7 @@ LISTING_LAYOUTS: tuple[ListingLayout, ...] = (LISTING_2020, STORY_CARDS, LIST_NE
 PAGER = "div[class*='__MB_ARTICLE_PAGING']"
 # The pager's own "next" link, by markup; then by the words and arrows pagers print on it.
 PAGER_NEXT = "a[rel~='next'], a.next, a[class*='next'], a[title='Trang sau'], a[title='Trang tiếp']"
-NEXT_TEXTS = ("›", ">", "Trang sau", "Sau", "Tiếp", "Next", "»›")
+NEXT_TEXTS = ("›", ">", "Trang sau", "Sau", "Tiếp", "Next")  # not "»" or ">|": the last page
 LOAD_MORE = "input.__MB_NEXT_URL::attr(value), input[name='__MB_NEXT_URL']::attr(value)"
 
 

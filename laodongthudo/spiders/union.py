@@ -186,12 +186,14 @@ class UnionSpider(scrapy.Spider):
         self.catching_up = False  # a scheduled run after an incomplete one reads every listing page
         self.skipped_before: set[str] = set()  # URLs earlier runs skipped for good
         self.retry_urls: set[str] = set()  # URLs earlier runs could not read, to be tried again
+        self.retries_sent = False
         self.requested: set[str] = set()  # article URLs asked for in this run
         self.outcomes: dict[str, datetime | None] = {}  # article URL -> publication time, once resolved
         self.stored_urls: set[str] = set()  # article URLs sent to storage in this run
         self.waiting_pages: dict[PageKey, ListingPage] = {}
         self.waiting_for: dict[str, set[PageKey]] = {}  # article URL -> listing pages waiting for it
-        self.pages_requested: set[PageKey] = set()  # listing pages asked for in this run
+        self.pages_requested: set[PageKey] = set()  # listing pages asked for in this run (or in its resumed queue)
+        self.pages_asked: set[PageKey] = set()  # listing pages this run's own paging asked for
         self.pages_parsed: set[PageKey] = set()  # listing pages handled in this run
         self.listing_outstanding: dict[PageKey, int] = {}  # listing pages asked for, with no outcome yet
         self.barren: dict[str, int] = {}  # section -> pages in a row that brought no article
@@ -258,8 +260,6 @@ class UnionSpider(scrapy.Spider):
                 ref, page = point
                 for request in self._listing_request(section, urls.on_base(ref, self.base_url), page):
                     yield request
-        for request in self._retry_requests():
-            yield request
 
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
@@ -279,9 +279,12 @@ class UnionSpider(scrapy.Spider):
 
     def _retry_requests(self) -> Iterator[scrapy.Request]:
         """A scheduled run asks again for the pages earlier runs could not read (transient or markup reasons),
-        wherever they now stand in the listings: a fixed parser, or a site that recovered, then stores them."""
-        if self.plan.mode is not Mode.SCHEDULED:
+        wherever they now stand in the listings: a fixed parser, or a site that recovered, then stores them.
+        Asked for once the listings are done (at the first idle), so that a page this run saw listed was
+        fetched with its listing's section; these are the others."""
+        if self.plan.mode is not Mode.SCHEDULED or self.retries_sent:
             return
+        self.retries_sent = True
         due = sorted(url for url in self.retry_urls if url not in self.requested and url not in self.known)
         if due:
             self.logger.info("Trying again %d pages that earlier runs could not read", len(due))
@@ -407,7 +410,7 @@ class UnionSpider(scrapy.Spider):
     def _listing_request(self, section: str, url: str, page: int) -> Iterator[scrapy.Request]:
         key = (section, urls.site_ref(url))
         if key in self.pages_requested:
-            if page > 1:  # a pager that links back to a page this run already read
+            if key in self.pages_asked:  # this run's own paging came back to it: the pager loops
                 self.crawler.stats.inc_value("listing/pager_loop")
                 self.logger.warning("%s: listing page %d links back to %s; section done", section, page - 1, url)
             return  # a resumed queue and this run's own paging both reached it
@@ -416,6 +419,7 @@ class UnionSpider(scrapy.Spider):
             self._section_stopped(section, page, "its URL is too long to request")
             return
         self.pages_requested.add(key)
+        self.pages_asked.add(key)
         self.listing_outstanding[key] = page
         yield scrapy.Request(
             url,
@@ -627,7 +631,9 @@ class UnionSpider(scrapy.Spider):
         for url in lost:
             self._skip(url, "lost", None, detail="the request was dropped without an answer")
             self._resolve_url(url, None, stored=False)
-        # A next listing page these outcomes asked for is in the scheduler now: Scrapy sees it and stays open.
+        for request in self._retry_requests():
+            self.crawler.engine.crawl(request)
+        # Requests scheduled here (a next listing page, retries) keep Scrapy from closing: it checks again.
 
     def _item_scraped(self, item: Any, response: Response, spider: scrapy.Spider, **kwargs: Any) -> None:
         self._resolve(response.meta, getattr(item, "published_at", None), stored=True)
