@@ -143,7 +143,9 @@ class Searcher:
             f"StartSel={start}, StopSel={stop}, MaxWords={words}, MinWords={max(words // 2, 1)},"
             ' MaxFragments=2, FragmentDelimiter=" … "'
         )
-        whole = func.concat_ws(" ", _articles.c.title, _articles.c.sapo, _articles.c.body)
+        whole = func.laodongthudo_search_text(
+            func.concat_ws(" ", _articles.c.title, _articles.c.sapo, _articles.c.body)
+        )
         snippet = func.ts_headline(config, whole, tsquery, options)
         return (
             select(best, snippet.label("snippet"))

@@ -61,10 +61,16 @@ SQLITE_DOWN = [
 ]
 
 PG_DOCUMENT = (
-    "setweight(to_tsvector('laodongthudo_search', coalesce({row}.title, '')), 'A')"
-    " || setweight(to_tsvector('laodongthudo_search', coalesce({row}.sapo, '')), 'B')"
-    " || setweight(to_tsvector('laodongthudo_search', coalesce({row}.body, '')), 'C')"
+    "setweight(to_tsvector('laodongthudo_search', laodongthudo_search_text({row}.title)), 'A')"
+    " || setweight(to_tsvector('laodongthudo_search', laodongthudo_search_text({row}.sapo)), 'B')"
+    " || setweight(to_tsvector('laodongthudo_search', laodongthudo_search_text({row}.body)), 'C')"
 )
+# In a database whose LC_CTYPE is C, the text search parser takes every non-ASCII character for a letter,
+# so that “Mái or …đoàn would be words of their own: non-ASCII punctuation and symbols become spaces first.
+PG_SEARCH_TEXT = r"""CREATE FUNCTION laodongthudo_search_text(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT regexp_replace(coalesce(value, ''), U&'[\00A0-\00BF\00D7\00F7\2000-\206F\2190-\2BFF\3000-\303F]', ' ', 'g')
+$$"""
 PG_UP = [
     # unaccent is a trusted extension (PostgreSQL 13+): the database's owner may create it.
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -72,6 +78,7 @@ PG_UP = [
     "ALTER TEXT SEARCH CONFIGURATION laodongthudo_search ALTER MAPPING FOR"
     " asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart"
     " WITH unaccent, simple",
+    PG_SEARCH_TEXT,
     "ALTER TABLE articles ADD COLUMN search_document tsvector",
     f"""CREATE FUNCTION articles_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -94,6 +101,7 @@ PG_DOWN = [
     "DROP TRIGGER IF EXISTS articles_search_insert ON articles",
     "DROP FUNCTION IF EXISTS articles_search_document()",
     "ALTER TABLE articles DROP COLUMN IF EXISTS search_document",
+    "DROP FUNCTION IF EXISTS laodongthudo_search_text(text)",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS laodongthudo_search",
     # The unaccent extension stays: something else in the database may use it.
 ]
