@@ -143,9 +143,7 @@ def test_a_query_with_diacritics_gives_the_results_of_the_same_query_without(arc
 def test_a_quoted_phrase_matches_as_a_phrase(archive: Archive) -> None:
     rows = archive.rows()
     joined = " ".join(fold(r[f]) for r in rows for f in FIELDS)
-    pairs = Counter(
-        pair for r in rows for f in FIELDS for pair in set(zip(words(r[f]), words(r[f])[1:], strict=False))
-    )
+    pairs = Counter(pair for r in rows for f in FIELDS for pair in set(zip(words(r[f]), words(r[f])[1:], strict=False)))
     tested = 0
     for (first, second), _ in pairs.most_common():
         if tested == 4:
