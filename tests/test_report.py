@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from sqlalchemy import URL, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from laodongthudo.db import make_engine
+from laodongthudo.db import make_engine, upgrade
 from laodongthudo.replica import build_site, serve
 from tests.browser import ARTIFACTS, visit
 from tests.crawling import REPO, crawl_env, run_crawl
@@ -107,7 +107,8 @@ def sql_counts(url: str) -> dict[str, object]:
                 (t, name): n
                 for t, name, n in c.execute(
                     text(
-                        "SELECT e.type, e.name, count(*) FROM entities e JOIN article_entities ae ON ae.entity_id = e.id"
+                        "SELECT e.type, e.name, count(*) FROM entities e"
+                        " JOIN article_entities ae ON ae.entity_id = e.id"
                         " GROUP BY e.id, e.type, e.name"
                     )
                 )  # fmt: skip
@@ -191,8 +192,6 @@ def test_field_sources_are_counted_when_the_column_exists(tmp_path: Path) -> Non
     # The column another revision adds; until then the report says it is missing (no crash).
     url = f"sqlite:///{tmp_path / 'laodongthudo.db'}"
     engine = make_engine(url)
-    from laodongthudo.db import upgrade
-
     upgrade(engine)
     stamps = "'2025-01-01T00:00:00.000000+00:00'"
     with engine.begin() as c:
