@@ -19,8 +19,8 @@ from .query import fts5_expression, normalize_query, parse_query
 _articles = ArticleRow.__table__
 _links = ArticleEntityRow.__table__
 _entities = EntityRow.__table__
-# Title matches count most, then the sapo, then the body (bm25 column weights / tsvector weights D, C, B, A).
-SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
+# Title matches count most, then the sapo, then the body (SQLite: the index's rank, bm25(10.0, 4.0, 1.0), set
+# by revision 0009_search; PostgreSQL: ts_rank's weights of D, C, B, A).
 PG_WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"
 
 
@@ -72,20 +72,26 @@ class Searcher:
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
         parse_query(query.text)  # QuerySyntaxError before touching the database
+        parameters = {"q": self._query_parameter(query.text)}
         with self.engine.connect() as connection:
             entity_ids = self._entity_ids(connection, query.entity) if query.entity else None
             if entity_ids == []:
                 return []
             filters = self._filters(query, entity_ids)
             if self.engine.dialect.name == "postgresql":
-                statement = self._postgresql(filters, query.limit)
-            else:
-                statement = self._sqlite(filters, query.limit)
-            rows = connection.execute(statement, {"q": self._query_parameter(query.text)})
-            return [
-                SearchHit(row.id, row.url, row.section, row.title, row.published_at, row.snippet or "", row.rank)
-                for row in rows
-            ]
+                rows = connection.execute(self._postgresql(filters, query.limit), parameters)
+                return [self._hit(row, row.rank) for row in rows]
+            # Two steps: the best ids and their ranks from the index alone, then snippets for those only.
+            ranks = dict(connection.execute(self._sqlite_best(filters, query.limit), parameters).tuples().all())
+            if not ranks:
+                return []
+            rows = connection.execute(self._sqlite_hits(), {**parameters, "ids": list(ranks)})
+            found = {row.id: self._hit(row, -ranks[row.id]) for row in rows}  # bm25: lower is better
+            return [found[id_] for id_ in ranks if id_ in found]
+
+    @staticmethod
+    def _hit(row: Any, rank: float) -> SearchHit:
+        return SearchHit(row.id, row.url, row.section, row.title, row.published_at, row.snippet or "", rank)
 
     def _query_parameter(self, text: str) -> str:
         if self.engine.dialect.name == "postgresql":
@@ -97,31 +103,33 @@ class Searcher:
         a = _articles.c
         return [a.id, a.url, a.section, a.title, a.published_at]
 
-    def _sqlite(self, filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:
+    @staticmethod
+    def _sqlite_best(filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:
+        """The ids of the best `limit` matches, from the index alone: reading `articles` rows (long bodies,
+        overflow pages) for every match would cost more than the search. Filters become id sets that the
+        indexes of `articles` answer."""
         fts = literal_column(SQLITE_FTS_TABLE)
         rowid = literal_column(f"{SQLITE_FTS_TABLE}.rowid")
-        rank = func.bm25(fts, *SQLITE_WEIGHTS)
+        rank = literal_column(f"{SQLITE_FTS_TABLE}.rank")  # bm25 with the weights 0009_search configured
+        best = select(rowid, rank).select_from(text(SQLITE_FTS_TABLE)).where(fts.op("MATCH")(bindparam("q")))
+        if filters:
+            best = best.where(rowid.in_(select(_articles.c.id).where(*filters)))
+        return best.order_by(rank).limit(limit)
 
-        def matching() -> Select[Any]:
-            return (
-                select()
-                .select_from(text(SQLITE_FTS_TABLE))
-                .join(_articles, _articles.c.id == rowid)
-                .where(fts.op("MATCH")(bindparam("q")))
-            )
-
-        # snippet() is costly and SQLite would compute it for every match before sorting: the best `limit`
-        # ids first, then snippets for those only (snippet() needs a MATCH in its own query).
-        best = (
-            matching().add_columns(rowid).where(*filters).order_by(rank, _articles.c.published_at.desc()).limit(limit)
-        )
+    def _sqlite_hits(self) -> Select[Any]:
+        """Those articles with their snippets (snippet() needs the MATCH in its own query). Not their rank:
+        selecting it here makes FTS5 rank every match again."""
+        fts = literal_column(SQLITE_FTS_TABLE)
+        rowid = literal_column(f"{SQLITE_FTS_TABLE}.rowid")
         start, stop = self.highlight
         snippet = func.snippet(fts, -1, start, stop, "…", self.snippet_words)
         return (
-            matching()
-            .add_columns(*self._columns(), snippet.label("snippet"), (-rank).label("rank"))
-            .where(rowid.in_(best.scalar_subquery()))
-            .order_by(rank, _articles.c.published_at.desc())
+            select(
+                *self._columns(), snippet.label("snippet"), (-literal_column(f"{SQLITE_FTS_TABLE}.rank")).label("rank")
+            )
+            .select_from(text(SQLITE_FTS_TABLE))
+            .join(_articles, _articles.c.id == rowid)
+            .where(fts.op("MATCH")(bindparam("q")), rowid.in_(bindparam("ids", expanding=True)))
         )
 
     def _postgresql(self, filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:

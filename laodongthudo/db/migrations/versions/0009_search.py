@@ -38,6 +38,8 @@ def _folded_row(prefix: str) -> str:
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE articles_fts USING fts5(title, sapo, body, content='articles', content_rowid='id',"
     " tokenize='unicode61 remove_diacritics 2')",
+    # `ORDER BY rank` = these bm25 weights (title, sapo, body), and FTS5 sorts by it without SQLite's sorter.
+    "INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)')",
     # Not the 'rebuild' command: it would index the unfolded text of `articles`.
     f"INSERT INTO articles_fts (rowid, title, sapo, body) SELECT a.id, {_folded_row('a')} FROM articles a",
     f"""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
