@@ -82,7 +82,7 @@ class Searcher:
                 rows = connection.execute(self._postgresql(filters, query.limit), parameters)
                 return [self._hit(row, row.rank) for row in rows]
             # Two steps: the best ids and their ranks from the index alone, then snippets for those only.
-            ranks = dict(connection.execute(self._sqlite_best(filters, query.limit), parameters).tuples().all())
+            ranks = {id_: rank for id_, rank in connection.execute(self._sqlite_best(filters, query.limit), parameters)}
             if not ranks:
                 return []
             rows = connection.execute(self._sqlite_hits(), {**parameters, "ids": list(ranks)})
@@ -124,9 +124,7 @@ class Searcher:
         start, stop = self.highlight
         snippet = func.snippet(fts, -1, start, stop, "…", self.snippet_words)
         return (
-            select(
-                *self._columns(), snippet.label("snippet"), (-literal_column(f"{SQLITE_FTS_TABLE}.rank")).label("rank")
-            )
+            select(*self._columns(), snippet.label("snippet"))
             .select_from(text(SQLITE_FTS_TABLE))
             .join(_articles, _articles.c.id == rowid)
             .where(fts.op("MATCH")(bindparam("q")), rowid.in_(bindparam("ids", expanding=True)))
