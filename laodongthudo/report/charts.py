@@ -42,12 +42,12 @@ def top_entities(kind: str, entities: list[EntityCount]) -> alt.LayerChart:
     rows = [{"name": e.name, "articles": e.articles, "mentions": e.mentions} for e in entities]
     order = [e.name for e in entities]
     base = alt.Chart(_data(rows), title=f"{kind.title()}: articles naming them").encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=420)),
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("articles:Q", title="articles"),
     )
     bars = base.mark_bar(color="#4c78a8").encode(tooltip=["name:N", "articles:Q", "mentions:Q"])
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text="articles:Q")
-    return (bars + labels).properties(width=WIDTH - 460, height=max(18 * len(rows), 40))
+    return (bars + labels).properties(width=260, height=max(18 * len(rows), 40))
 
 
 def crawl_history(runs: list[RunSummary]) -> alt.Chart:
