@@ -7,10 +7,11 @@ article of a replica of that size, entities left out (they play no part in a sea
 - index build time: the rows are stored at revision 0005, then `upgrade()` to head builds the index over
   them (revision 0009_search) -- what an existing archive pays once;
 - size on disk of the index;
-- 20 queries typed without diacritics, each through `Searcher` (ranked, with snippets, 20 results) and as
-  the LIKE query a user would need instead: every word, with its diacritics, in title, sapo or body, the
-  20 newest matches. Each query runs `--repeat` times, its median time counts; the table gives the median
-  and 95th percentile over the 20 queries, and the ratio LIKE / search.
+- 20 queries drawn at random from the archive (names it mentions, words of its titles), typed without
+  diacritics, each through `Searcher` (ranked, with snippets, 20 results), then in quotes (a phrase), and as
+  the LIKE a user would need instead (the text with its diacritics, in title, sapo or body): a scan for
+  every match, and the 20 newest matches (LIKE may then stop early). Each query runs `--repeat` times, its
+  median time counts; the summary gives the median and 95th percentile over the 20 queries and the ratios.
 """
 
 from __future__ import annotations
@@ -160,6 +161,7 @@ class Timing:
     scan: float  # LIKE: every match
     scan_hits: int
     newest: float  # LIKE: the 20 newest matches
+    phrase: float  # search for the same words in quotes (a phrase)
 
 
 def time_queries(engine: Engine, queries: list[tuple[str, str]], repeat: int) -> list[Timing]:
@@ -177,21 +179,25 @@ def time_queries(engine: Engine, queries: list[tuple[str, str]], repeat: int) ->
         search_time, hits = timed(search, repeat)
         scan_time, scan_hits = timed(like, repeat)
         newest_time, _ = timed(lambda: like(newest=20), repeat)  # noqa: B023 (called at once)
-        timings.append(Timing(typed, hits, search_time, scan_time, scan_hits, newest_time))
+        phrase_time, _ = timed(lambda: search(f'"{typed}"'), repeat)  # noqa: B023
+        timings.append(Timing(typed, hits, search_time, scan_time, scan_hits, newest_time, phrase_time))
     return timings
 
 
 def show(timings: list[Timing]) -> None:
-    print(f"  {'query (typed without diacritics)':<44} {'hits':>4} {'search ms':>9}  {'LIKE scan ms':>12} {'ratio':>6}"
-          f"  {'LIKE newest 20':>14} {'ratio':>6}  LIKE matches (diacritics as given)")  # fmt: skip
+    header = ("query (typed without diacritics)", "hits", "search ms", "LIKE scan ms", "ratio", "LIKE newest 20",
+              "ratio", "phrase ms", "LIKE matches")  # fmt: skip
+    line = "  {:<44} {:>4} {:>9}  {:>12} {:>6}  {:>14} {:>6}  {:>9}  {}"
+    print(line.format(*header))
     for t in timings:
-        print(f"  {t.query:<44} {t.hits:>4} {t.search * 1e3:>9.2f}  {t.scan * 1e3:>12.2f} {t.scan / t.search:>5.0f}x"
-              f"  {t.newest * 1e3:>14.2f} {t.newest / t.search:>5.1f}x  {t.scan_hits}")  # fmt: skip
+        print(line.format(t.query, t.hits, f"{t.search * 1e3:.2f}", f"{t.scan * 1e3:.2f}", f"{t.scan / t.search:.0f}x",
+                          f"{t.newest * 1e3:.2f}", f"{t.newest / t.search:.1f}x", f"{t.phrase * 1e3:.2f}",
+                          t.scan_hits))  # fmt: skip
 
 
 def summary(name: str, search: list[float], like: list[float], pick: Callable[[list[float]], float]) -> str:
     s, l_ = pick(search), pick(like)
-    return f"{name}: search {s * 1e3:.2f} ms, {l_ * 1e3:.2f} ms: {l_ / s:.1f}x"
+    return f"{name} {s * 1e3:.2f} ms vs {l_ * 1e3:.2f} ms: {l_ / s:.1f}x"
 
 
 def measure(url: str, n: int, repeat: int, queries: list[tuple[str, str]], path: Path | None = None) -> None:
@@ -203,10 +209,14 @@ def measure(url: str, n: int, repeat: int, queries: list[tuple[str, str]], path:
     print(f"  size: {index_size(engine, path)}")
     timings = time_queries(engine, queries, repeat)
     show(timings)
-    search = [t.search for t in timings]
-    for label, like in (("LIKE scan", [t.scan for t in timings]), ("LIKE newest 20", [t.newest for t in timings])):
-        print(f"  vs {label}: " + "; ".join(summary(n, search, like, f) for n, f in (("median", statistics.median),
-                                                                                     ("p95", p95))))  # fmt: skip
+    search, phrase = [t.search for t in timings], [t.phrase for t in timings]
+    for label, fts, like in (
+        ("search vs LIKE scan", search, [t.scan for t in timings]),
+        ("search vs LIKE newest 20", search, [t.newest for t in timings]),
+        ('"phrase" search vs LIKE scan', phrase, [t.scan for t in timings]),
+    ):
+        parts = (summary(n, fts, like, f) for n, f in (("median", statistics.median), ("p95", p95)))
+        print(f"  {label}: " + "; ".join(parts))
     print("  worst cases, words most articles contain (not in the figures above):")
     show(time_queries(engine, COMMON_QUERIES, repeat))
     engine.dispose()
