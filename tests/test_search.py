@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import URL, create_engine, inspect, text
@@ -293,4 +293,3 @@ def test_fts5_expression_quotes_every_term() -> None:
     assert fts5_expression("x OR OR y") == '(("x")) OR (("y"))'
     with pytest.raises(QuerySyntaxError):
         fts5_expression("OR - ...")
-    assert date  # noqa: B018 (imported for the filters' types)
