@@ -293,3 +293,28 @@ def test_fts5_expression_quotes_every_term() -> None:
     assert fts5_expression("x OR OR y") == '(("x")) OR (("y"))'
     with pytest.raises(QuerySyntaxError):
         fts5_expression("OR - ...")
+
+
+def test_the_readme_sql_finds_what_the_command_finds(db_url: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"```sql\n-- SQLite\n(.*?)\n-- PostgreSQL\n(.*?)```", readme, re.S)
+    assert found, "README: the search SQL block"
+    sql = found.group(2 if db_url.startswith("postgresql") else 1)
+    assert "'cong doan \"hoang mai\"'" in sql
+    articles = [
+        Article(url=f"{CANONICAL_ROOT}/a-{i}.html", article_id=i, title=title, sapo=sapo, content_hash=str(i))
+        for i, (title, sapo) in enumerate(
+            [
+                ("Công đoàn Hoàng Mai", "Trao quà Tết."),
+                ("Hoàng Mai", "Công đoàn"),
+                ("Mai vàng", "Hoàng hôn, công đoàn."),
+            ]
+        )  # fmt: skip
+    ]
+    with Store.open(db_url) as store:
+        store.write_batch(articles)
+        with store.engine.connect() as connection:
+            rows = connection.exec_driver_sql(sql.replace("%", "%%")).all()
+    urls = {row["id"]: row["url"] for row in stored_rows(db_url)}
+    assert [row.url for row in rows] == [urls[i] for i in Archive(db_url, "", None).search('cong doan "hoang mai"')]
+    assert len(rows) == 2 and all("[" in row.snippet for row in rows)
