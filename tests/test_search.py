@@ -318,3 +318,20 @@ def test_the_readme_sql_finds_what_the_command_finds(db_url: str) -> None:
     urls = {row["id"]: row["url"] for row in stored_rows(db_url)}
     assert [row.url for row in rows] == [urls[i] for i in Archive(db_url, "", None).search('cong doan "hoang mai"')]
     assert len(rows) == 2 and all("[" in row.snippet for row in rows)
+
+
+@pytest.mark.parametrize("command", [["laodongthudo.search", "doan"], ["laodongthudo.report", "-o", "unused.html"]])
+def test_the_commands_say_when_the_database_cannot_be_reached(
+    command: list[str], unreachable_pg_url: str, tmp_path
+) -> None:
+    def run(url: str) -> subprocess.CompletedProcess[str]:
+        env = {**crawl_env(), "PYTHONPATH": str(REPO)}
+        args = [sys.executable, "-m", *command, "--database", url]
+        return subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+    done = run(unreachable_pg_url)
+    assert done.returncode == 4, done.stderr
+    assert "cannot open" in done.stderr and "s3cret" not in done.stderr  # the password stays out of messages
+    assert "Traceback" not in done.stderr
+    bad = run("mysql://x/y")
+    assert bad.returncode == 2 and "unsupported database" in bad.stderr
