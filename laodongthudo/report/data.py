@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, desc, func, inspect, select
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 
+from laodongthudo import settings as defaults
 from laodongthudo.db.models import ENTITY_TYPES, ArticleEntityRow, ArticleRow, CrawlRunRow, EntityRow
 from laodongthudo.db.types import JSONType
 from laodongthudo.extensions.run_record import exit_status
@@ -94,7 +95,13 @@ def _sum(mapping: Any) -> int:
 class ReportReader:
     """Collects `ReportData` from one engine."""
 
-    def __init__(self, engine: Engine, *, top_entities: int = 15, runs: int = 30) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        top_entities: int = defaults.REPORT_TOP_ENTITIES,
+        runs: int = defaults.REPORT_CRAWL_RUNS,
+    ) -> None:
         self.engine = engine
         self.top_n = top_entities
         self.runs_n = runs

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, and_, bindparam, exists, func, literal_column, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
+from laodongthudo import settings as defaults
 from laodongthudo.db.models import ArticleEntityRow, ArticleRow, EntityRow
 from laodongthudo.db.searchindex import PG_CONFIG, PG_DOCUMENT_COLUMN, SQLITE_FTS_TABLE
 from laodongthudo.db.types import HANOI, AwareDateTime
@@ -31,7 +32,7 @@ class SearchQuery:
     since: date | None = None  # inclusive, Hanoi calendar day
     until: date | None = None  # inclusive
     entity: str | None = None  # a person, organisation or place the article names
-    limit: int = 20
+    limit: int = defaults.SEARCH_LIMIT
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,13 @@ def day_start(day: date) -> datetime:
 class Searcher:
     """Runs `SearchQuery`s on one engine (SQLite or PostgreSQL), newest schema required."""
 
-    def __init__(self, engine: Engine, *, snippet_words: int = 16, highlight: tuple[str, str] = ("[", "]")) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        snippet_words: int = defaults.SEARCH_SNIPPET_WORDS,
+        highlight: tuple[str, str] = defaults.SEARCH_HIGHLIGHT,
+    ) -> None:
         if engine.dialect.name not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database {engine.dialect.name!r}")
         self.engine = engine
