@@ -129,7 +129,7 @@ class Searcher:
         fts = literal_column(SQLITE_FTS_TABLE)
         rowid = literal_column(f"{SQLITE_FTS_TABLE}.rowid")
         start, stop = self.highlight
-        snippet = func.snippet(fts, -1, start, stop, "…", self.snippet_words)
+        snippet = func.snippet(fts, -1, start, stop, "…", min(max(self.snippet_words, 1), 64))  # FTS5: 1 to 64
         return (
             select(*self._columns(), snippet.label("snippet"))
             .select_from(text(SQLITE_FTS_TABLE))
