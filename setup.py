@@ -15,7 +15,11 @@ setup(
         exclude=("*.__pycache__", "laodongthudo.replica.data"),
     ),
     # Read at run time: crawls bring the schema to head with Alembic.
-    package_data={"laodongthudo.db": ["alembic.ini"], "laodongthudo.db.migrations": ["script.py.mako"]},
+    package_data={
+        "laodongthudo.db": ["alembic.ini"],
+        "laodongthudo.db.migrations": ["script.py.mako"],
+        "laodongthudo.report": ["report.html.j2"],
+    },
     entry_points={"scrapy": ["settings = laodongthudo.settings"]},
     zip_safe=False,
 )

@@ -112,3 +112,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Log times say their zone (the machine's); the run summary's are Hanoi times, and say so too.
 LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"
+
+# `python -m laodongthudo.search` and `python -m laodongthudo.report` (not used by crawls).
+SEARCH_LIMIT = 20  # results shown
+SEARCH_SNIPPET_WORDS = 16  # words around the matches in a result's snippet
+SEARCH_HIGHLIGHT = ("[", "]")  # what a snippet puts around each matched word
+REPORT_TOP_ENTITIES = 15  # people, organisations and places listed, per type
+REPORT_CRAWL_RUNS = 30  # latest crawl runs shown

@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from laodongthudo.db.engine import make_engine, mask_url
 from laodongthudo.db.models import Base
+from laodongthudo.db.searchindex import include_object
 
 # Any constant works: it only has to be the same for every process migrating this database.
 MIGRATION_LOCK_KEY = 0x4C445444  # "LDTD"
@@ -45,6 +46,7 @@ def _configure(**kwargs: object) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_object=include_object,
         **kwargs,
     )
 
