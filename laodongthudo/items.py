@@ -55,6 +55,8 @@ class Article:
     layout: str | None = None  # name of the layout parser that read the page
     section_path: str | None = None  # path of the breadcrumb's section link, e.g. "/cong-doan/hoat-dong"
     date_texts: list[str] = field(default_factory=list)  # publication-date strings, most trusted first
+    # Storage hand-over: the sha256 of the fetched page this was read from (pages table), set by whoever holds it.
+    page_sha256: str | None = None
 
 
 STORED_FIELDS: tuple[str, ...] = (

@@ -57,7 +57,11 @@ EXTENSIONS = {
     "laodongthudo.extensions.stats_file.StatsFile": 900,
     # A crawl_runs row and a summary in the log when the spider closes; the markup alert.
     "laodongthudo.extensions.run_record.RunRecordExtension": 800,
+    # Every article and listing response kept in the pages table (PAGES_STORE), for `reextract`.
+    "laodongthudo.extensions.page_capture.PageCapture": 500,
 }
+# Keep every fetched page, compressed, in the `pages` table (`off`: keep none). Env PAGES_STORE too.
+PAGES_STORE = os.environ.get("PAGES_STORE", "on")
 STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
 
 # Progress: pages and items per minute in the log; backfills checkpoint their paging this often (JOBDIR).

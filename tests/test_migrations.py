@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from laodongthudo.db import Base, current_revision, downgrade, head_revision, make_engine, upgrade
 from laodongthudo.items import STORED_FIELDS
 
-TABLES = {"articles", "entities", "article_entities", "skipped_urls", "article_revisions", "crawl_runs"}
+TABLES = {"articles", "entities", "article_entities", "skipped_urls", "article_revisions", "crawl_runs", "pages"}
 # What each revision adds, in order: stepping down one revision at a time removes exactly these.
 STEPS = [
     ("0001_articles", {"articles"}),
@@ -26,6 +26,7 @@ STEPS = [
     ("0003_skipped_urls", {"skipped_urls"}),
     ("0004_article_revisions", {"article_revisions"}),
     ("0005_crawl_runs", {"crawl_runs"}),
+    ("0008_pages", {"pages"}),
 ]
 
 
