@@ -178,7 +178,9 @@ class PageReader:
         return chosen
 
     def all(self, *, kinds: Sequence[str] = ()) -> Iterator[PageSummary]:
-        query = select(*_SUMMARY).order_by(_pages.c.id)
+        """Every stored page version (of these kinds)."""
+        # In fetch order, by content: the same pages give the same order in any database (ids differ).
+        query = select(*_SUMMARY).order_by(_pages.c.fetched_at, _pages.c.url, _pages.c.sha256)
         if kinds:
             query = query.where(_pages.c.kind.in_(list(kinds)))
         with self.engine.connect() as connection:
