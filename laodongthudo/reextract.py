@@ -263,6 +263,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (CPU count)")
     parser.add_argument("--warc", type=Path, help="store this WARC file's responses as pages, then derive those")
     parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: DATABASE_URL setting)")
+    parser.add_argument("--batch-size", type=int, default=None, help="articles per transaction (STORE_BATCH_SIZE)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("-j must be 1 or more")
@@ -297,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:
         return 1 if stop.code else 0
     settings = project_setting()
+    if args.batch_size:
+        settings.set("STORE_BATCH_SIZE", args.batch_size)
     database_url = args.database or settings.get("DATABASE_URL")
     started = datetime.now(UTC)
     try:
