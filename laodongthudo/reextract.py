@@ -361,8 +361,11 @@ def summary(record: Any, tally: Tally, stats: dict[str, Any], *, dry_run: bool) 
     word = "would be" if dry_run else ""
     rows = [
         ("run", "dry run (nothing written)" if dry_run else (f"#{record.id}" if record.id else "(not recorded)")),
-        ("pages", f"{tally.pages} in {seconds:.1f} s ({tally.pages / seconds:.1f} pages/s), "
-                  f"{stats['reextract/workers']} worker(s)"),  # fmt: skip
+        (
+            "pages",
+            f"{tally.pages} in {seconds:.1f} s ({tally.pages / seconds:.1f} pages/s), "
+            f"{stats['reextract/workers']} worker(s)",
+        ),  # fmt: skip
         ("re-derived", str(stats.get("reextract/derived", 0))),
         ("changed", f"{stats['store/updated']} {word}".strip()),
         ("newly stored", f"{stats['store/new']} {word}".strip()),

@@ -130,7 +130,9 @@ def page_ids(connection: Connection, keys: Sequence[PageKey]) -> dict[PageKey, i
     """Row ids of these page versions (those stored)."""
     found: dict[PageKey, int] = {}
     for part in _chunks(sorted(set(keys))):
-        query = select(_pages.c.url, _pages.c.sha256, _pages.c.id).where(tuple_(_pages.c.url, _pages.c.sha256).in_(part))
+        query = select(_pages.c.url, _pages.c.sha256, _pages.c.id).where(
+            tuple_(_pages.c.url, _pages.c.sha256).in_(part)
+        )
         found.update({(url, sha): id_ for url, sha, id_ in connection.execute(query)})
     return found
 
