@@ -26,7 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from laodongthudo import extract
 from laodongthudo.db import ArticleRevisionRow, ArticleRow, CrawlRunRow, SkippedUrlRow, Store, make_engine
 from laodongthudo.db.models import ArticleEntityRow, EntityRow, PageRow
-from laodongthudo.db.pages import Page
+from laodongthudo.db.pages import Page, PageReader
 from laodongthudo.extensions.page_capture import PageCapture
 from laodongthudo.items import Article
 from laodongthudo.replica import MALFORMED_PATH, MISSING_PATH, OFF_SECTION_PATH, build_site, serve
@@ -298,17 +298,26 @@ def test_an_unchanged_page_is_stored_once_and_articles_point_to_their_version(db
                       page_sha256=v1.sha256)  # fmt: skip
     with Store.open(db_url) as store:
         assert store.write_batch([article], pages=[v1]).pages_saved == 1
-        store.write_batch([], pages=[page(b"<html>v1</html>", t0 + timedelta(hours=1))])  # fetched again
+        store.write_batch([], pages=[page(b"<html>v1</html>", t0 + timedelta(hours=1))])  # the same, fetched again
         store.write_batch([], pages=[v2])
         changed = Article(url=article.url, article_id=1, title="B", content_hash="h2", page_sha256=v2.sha256)
         store.write_batch([changed])
+        rows = {r.sha256: r for r in query(db_url, select(PageRow.__table__))}
+        assert len(rows) == 2
+        assert rows[v1.sha256].fetched_at == rows[v1.sha256].last_fetched_at == t0  # nothing written again
+        [(page_id,)] = query(db_url, select(ArticleRow.page_id))
+        assert page_id == rows[v2.sha256].id
+        [(old_page_id,)] = query(db_url, select(ArticleRevisionRow.page_id))
+        assert old_page_id == rows[v1.sha256].id
+        assert PageReader(store.engine).latest_of(article.url).sha256 == v2.sha256
+
+        # v1 back after v2: the newest version again, without a second row.
+        store.write_batch([], pages=[page(b"<html>v1</html>", t0 + timedelta(hours=3))])
+        assert PageReader(store.engine).latest_of(article.url).sha256 == v1.sha256
+        assert [p.id for p in PageReader(store.engine).latest()] == [rows[v1.sha256].id]
+        store.write_batch([], pages=[page(b"<html>v1</html>", t0 + timedelta(hours=4))])
     rows = {r.sha256: r for r in query(db_url, select(PageRow.__table__))}
-    assert len(rows) == 2
-    assert rows[v1.sha256].last_fetched_at == t0 + timedelta(hours=1) and rows[v1.sha256].fetched_at == t0
-    [(page_id,)] = query(db_url, select(ArticleRow.page_id))
-    assert page_id == rows[v2.sha256].id
-    [(old_page_id,)] = query(db_url, select(ArticleRevisionRow.page_id))
-    assert old_page_id == rows[v1.sha256].id
+    assert rows[v1.sha256].last_fetched_at == t0 + timedelta(hours=3)
     assert query(db_url, select(func.count()).select_from(PageRow))[0][0] == 2
 
 

@@ -200,7 +200,7 @@ class CrawlRunRow(Base):
 class PageRow(Base):
     """One version of a fetched page (article or listing, refused ones too), as received, compressed.
 
-    One row per (url, sha256 of the body): an unchanged page fetched again only moves `last_fetched_at`.
+    One row per (url, sha256 of the body): an unchanged page fetched again is not written again.
     `laodongthudo.db.pages` reads and writes them; `reextract` derives articles from them.
     """
 
@@ -218,7 +218,7 @@ class PageRow(Base):
     size: Mapped[int]  # uncompressed bytes
     sha256: Mapped[str] = mapped_column(String(64))  # of the uncompressed body
     fetched_at: Mapped[datetime] = mapped_column(index=True)  # first fetch of this version
-    last_fetched_at: Mapped[datetime]
+    last_fetched_at: Mapped[datetime]  # moved when this version comes back after another one
 
     def __repr__(self) -> str:
         return f"PageRow(id={self.id!r}, url={self.url!r}, status={self.status!r}, sha256={self.sha256[:12]!r})"

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, func, select, tuple_
+from sqlalchemy import Connection, Engine, func, select, text, tuple_
 
 from laodongthudo import urls
 
@@ -28,6 +28,10 @@ COMPRESSION = "zlib"
 ZLIB_LEVEL = 6  # zlib's default: within 10 % of level 9's size at a third of its CPU on these pages
 
 PageKey = tuple[str, str]  # (canonical url, sha256)
+_COMES_BACK = text(
+    "EXISTS (SELECT 1 FROM pages AS newer WHERE newer.url = pages.url"
+    " AND newer.last_fetched_at > pages.last_fetched_at)"
+)
 
 
 def page_kind(url: str) -> str:
@@ -106,8 +110,9 @@ def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[A
 
 
 def save_pages(connection: Connection, insert: Any, pages: Iterable[Page]) -> dict[PageKey, int]:
-    """Insert the pages not stored yet (a version already there only moves its `last_fetched_at`) and return
-    the row id of every (url, sha256) given. `insert` is the dialect's insert (for ON CONFLICT)."""
+    """Insert the pages not stored yet and return the row id of every (url, sha256) given. A version already
+    stored is not written again; only when it comes back after another version does its `last_fetched_at` move
+    (so that the newest version by `last_fetched_at` is the one the site serves). `insert` is the dialect's."""
     latest: dict[PageKey, Page] = {}
     for page in pages:  # one row per version: a statement may not upsert a row twice
         if page.key not in latest or page.fetched_at > latest[page.key].fetched_at:
@@ -115,11 +120,14 @@ def save_pages(connection: Connection, insert: Any, pages: Iterable[Page]) -> di
     if not latest:
         return {}
     statement = insert(_pages)
+    greatest = func.max if connection.dialect.name == "sqlite" else func.greatest
     statement = statement.on_conflict_do_update(
         index_elements=["url", "sha256"],
-        set_={"last_fetched_at": func.max(_pages.c.last_fetched_at, statement.excluded.last_fetched_at)}
-        if connection.dialect.name == "sqlite"
-        else {"last_fetched_at": func.greatest(_pages.c.last_fetched_at, statement.excluded.last_fetched_at)},
+        set_={"last_fetched_at": greatest(_pages.c.last_fetched_at, statement.excluded.last_fetched_at)},
+        # Only a version coming back after another one moves: fetching the current version again writes
+        # nothing (a quiet scheduled run leaves the database as it was). Text: SQLAlchemy would not correlate
+        # a subquery on the conflicting row's own table.
+        where=_COMES_BACK,
     )
     # Sorted: concurrent writers lock rows in one order.
     connection.execute(statement, [latest[key].row() for key in sorted(latest)])
