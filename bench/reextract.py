@@ -102,6 +102,21 @@ def fill_pages(database_url: str, n_articles: int, seed: int) -> int:
     return written
 
 
+def stored_bytes(database_url: str) -> tuple[int, int, int]:
+    """(page versions, their compressed bytes, stored articles)."""
+    from sqlalchemy import func, select
+
+    from laodongthudo.db import ArticleRow
+    from laodongthudo.db.models import PageRow
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        count, size = connection.execute(select(func.count(), func.sum(func.length(PageRow.body)))).one()
+        articles = connection.execute(select(func.count()).select_from(ArticleRow)).scalar_one()
+    engine.dispose()
+    return int(count), int(size or 0), int(articles)
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
@@ -109,6 +124,10 @@ def verdict(ok: bool) -> str:
 def reextract_bench(crawl_figures, crawled_db: str, pages, memory_articles: int, seed: int) -> int:
     """crawl_figures: the crawl of `crawled_db` (bench/run.py CrawlFigures); pages: its article pages."""
     workers = max(2, _machine.usable_cores())
+    count, size, articles = stored_bytes(crawled_db)
+    print(f"pages table after the crawl: {count} page versions, {size / 1e6:.1f} MB compressed, "
+          f"{size / max(1, articles):.0f} bytes per stored article ({articles}); 20,000 articles: "
+          f"{20000 * size / max(1, articles) / 1e6:.0f} MB")  # fmt: skip
     one = run_reextract("reextract -j 1", crawled_db, 1)
     print(one.line())
     many = run_reextract(f"reextract -j {workers}", crawled_db, workers)
@@ -130,6 +149,8 @@ def reextract_bench(crawl_figures, crawled_db: str, pages, memory_articles: int,
             url = f"sqlite:///{Path(tmp) / 'pages.db'}"
             stored = fill_pages(url, n, seed)
             figures = run_reextract(f"reextract -j {workers} over {stored} stored pages", url, workers)
+            _, size, articles = stored_bytes(url)
+            print(f"  {stored} article pages: {size / 1e6:.1f} MB compressed, {size / max(1, stored):.0f} bytes each")
         print(figures.line())
         peaks.append(figures)
     small, large = peaks
