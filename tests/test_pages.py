@@ -278,7 +278,11 @@ def test_extract_reads_a_stored_page(reference_db, tmp_path, capsys):
     assert extract.main([str(saved), "--url", url]) == 0
     from_file = json.loads(capsys.readouterr().out)
     assert extract.main(["--stored", url, "--database", reference_db]) == 0
-    assert json.loads(capsys.readouterr().out) == from_file
+    from_store = json.loads(capsys.readouterr().out)
+    [(fetched_at,)] = query(reference_db, select(PageRow.fetched_at).where(PageRow.id == page_id))
+    assert datetime.fromisoformat(from_store.pop("fetched_at")) == fetched_at  # the page knows when it was fetched
+    assert from_file.pop("fetched_at") is None
+    assert from_store == from_file
     assert from_file["title"] == contents(reference_db)[url]["title"]
     assert extract.main(["--stored", CANONICAL_ROOT + "/khong-co-1.html", "--database", reference_db]) == 2
 
