@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is on the path, not the repo
+
 
 def main() -> int:
     started = time.perf_counter()

@@ -43,6 +43,7 @@ class ReextractFigures:
     worker_rss_mb: float
     cpu_s: float
     status: int
+    steady_per_s: float = 0.0  # after the first chunk (parsers and lexicon loaded)
 
     @property
     def articles_per_s(self) -> float:
@@ -51,7 +52,8 @@ class ReextractFigures:
     def line(self) -> str:
         return (
             f"{self.label}: {self.derived} articles re-derived in {self.elapsed_s:.1f} s -> "
-            f"{self.articles_per_s:.1f} articles/s; CPU {self.cpu_s:.1f} s; peak RSS {self.peak_rss_mb:.0f} MB "
+            f"{self.articles_per_s:.1f} articles/s ({self.steady_per_s:.1f} after the first chunk); "
+            f"CPU {self.cpu_s:.1f} s; peak RSS {self.peak_rss_mb:.0f} MB "
             f"(largest worker {self.worker_rss_mb:.0f} MB); exit {self.status}"
         )
 
@@ -67,10 +69,14 @@ def run_reextract(label: str, database_url: str, workers: int) -> ReextractFigur
         print(f"{label}: reextract exited {done.returncode}:\n{done.stderr[-3000:]}")
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        stats = connection.execute(
-            CrawlRunRow.__table__.select().order_by(CrawlRunRow.id.desc()).limit(1)
-        ).one().stats  # fmt: skip
+        query = CrawlRunRow.__table__.select().where(CrawlRunRow.mode == "reextract").order_by(CrawlRunRow.id.desc())
+        row = connection.execute(query.limit(1)).first()
+    stats = row.stats if row is not None else {}
     engine.dispose()
+    steady_s = float(stats.get("reextract/derive_seconds", 0)) - float(stats.get("reextract/warm_up_seconds", 0))
+    pages = int(stats.get("reextract/pages", 0)) - int(stats.get("reextract/warm_up_pages", 0))
+    derived = int(stats.get("reextract/derived", 0))
+    steady = derived * pages / max(1, int(stats.get("reextract/pages", 0))) / steady_s if steady_s > 0 else 0.0
     return ReextractFigures(
         label=label,
         derived=int(stats.get("reextract/derived", 0)),
@@ -79,6 +85,7 @@ def run_reextract(label: str, database_url: str, workers: int) -> ReextractFigur
         worker_rss_mb=float(usage.get("children_max_rss_kib", 0)) / 1024,
         cpu_s=float(usage.get("user_s", 0)) + float(usage.get("sys_s", 0)) + float(usage.get("children_cpu_s", 0)),
         status=done.returncode,
+        steady_per_s=steady,
     )
 
 
@@ -139,6 +146,9 @@ def reextract_bench(crawl_figures, crawled_db: str, pages, memory_articles: int,
     crawl_rate = crawl_figures.articles_per_s
     speedup = many.articles_per_s / one.articles_per_s if one.articles_per_s else 0.0
     vs_traf = many.articles_per_s / traf_per_s if traf_per_s else 0.0
+    steady = many.steady_per_s / one.steady_per_s if one.steady_per_s else 0.0
+    print(f"  after the first chunk: -j {workers} / -j 1 {steady:.2f}x, -j {workers} / trafilatura "
+          f"{many.steady_per_s / traf_per_s:.2f}x")  # fmt: skip
     print(f"  ratios: -j {workers} / -j 1 {speedup:.2f}x; -j 1 / crawl {one.articles_per_s / crawl_rate:.2f}x, "
           f"-j {workers} / crawl {many.articles_per_s / crawl_rate:.2f}x; -j {workers} / trafilatura "
           f"{vs_traf:.2f}x, -j 1 / trafilatura {one.articles_per_s / traf_per_s:.2f}x")  # fmt: skip

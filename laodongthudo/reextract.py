@@ -96,9 +96,14 @@ class Tally:
     pages: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     would_change: list[str] = field(default_factory=list)  # --dry-run: URLs whose row would change
+    warm_up_s: float = 0.0  # from the start of the derivation to its first chunk (parsers and lexicon loading)
+    warm_up_pages: int = 0
+    derive_s: float = 0.0  # the whole derivation and writing
 
     def stats(self) -> dict[str, Any]:
-        return dict(self.counts)
+        timing = {"reextract/warm_up_seconds": round(self.warm_up_s, 3), "reextract/warm_up_pages": self.warm_up_pages,
+                  "reextract/derive_seconds": round(self.derive_s, 3)}  # fmt: skip
+        return {**self.counts, **timing}
 
 
 # -- worker processes ------------------------------------------------------------------------------------------
@@ -181,14 +186,19 @@ class Reextraction:
         articles: list[Any] = []
         skips: list[Skip] = []
         bar = tqdm(total=len(pages), unit="page", desc="reextract", file=sys.stderr, mininterval=0.5, smoothing=0.1)
+        started = time.perf_counter()
         try:
             for derived in derived_pages(self.database_url, [p.id for p in pages], self.workers):
+                if not self.tally.warm_up_pages:
+                    self.tally.warm_up_s = time.perf_counter() - started
+                    self.tally.warm_up_pages = min(CHUNK, len(pages))
                 self._count(derived, known, skipped, articles, skips)
                 if len(articles) >= self.batch_size or len(skips) >= self.batch_size:
                     self._write(articles, skips)
                 bar.update(1)
             self._write(articles, skips)
         finally:
+            self.tally.derive_s = time.perf_counter() - started
             bar.close()
 
     def _count(
