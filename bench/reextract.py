@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,11 @@ class ReextractFigures:
     cpu_s: float
     status: int
     steady_per_s: float = 0.0  # after the first chunk (parsers and lexicon loaded)
+    load: float = 0.0  # the machine's 1-minute load average at the end (other work competes for the cores)
+
+    @property
+    def per_cpu_s(self) -> float:
+        return self.derived / self.cpu_s if self.cpu_s else 0.0
 
     @property
     def articles_per_s(self) -> float:
@@ -53,7 +59,8 @@ class ReextractFigures:
         return (
             f"{self.label}: {self.derived} articles re-derived in {self.elapsed_s:.1f} s -> "
             f"{self.articles_per_s:.1f} articles/s ({self.steady_per_s:.1f} after the first chunk); "
-            f"CPU {self.cpu_s:.1f} s; peak RSS {self.peak_rss_mb:.0f} MB "
+            f"CPU {self.cpu_s:.1f} s ({self.per_cpu_s:.1f} articles per CPU second); load average "
+            f"{self.load:.1f}; peak RSS {self.peak_rss_mb:.0f} MB "
             f"(largest worker {self.worker_rss_mb:.0f} MB); exit {self.status}"
         )
 
@@ -86,6 +93,7 @@ def run_reextract(label: str, database_url: str, workers: int) -> ReextractFigur
         cpu_s=float(usage.get("user_s", 0)) + float(usage.get("sys_s", 0)) + float(usage.get("children_cpu_s", 0)),
         status=done.returncode,
         steady_per_s=steady,
+        load=os.getloadavg()[0],
     )
 
 
@@ -142,7 +150,9 @@ def reextract_bench(crawl_figures, crawled_db: str, pages, memory_articles: int,
     traf = time_trafilatura(pages)
     traf_per_s = 1000 / traf.ms_per_page if traf.ms_per_page else 0.0
     print(f"trafilatura {_machine._version('trafilatura')} extract, one core, same {traf.pages} pages: "
-          f"{traf_per_s:.1f} pages/s")  # fmt: skip
+          f"{traf_per_s:.1f} pages per CPU second (process time)")  # fmt: skip
+    print(f"  per CPU second: -j 1 {one.per_cpu_s:.1f}, -j {workers} {many.per_cpu_s:.1f} articles, trafilatura "
+          f"{traf_per_s:.1f} pages: -j 1 / trafilatura {one.per_cpu_s / traf_per_s:.2f}x")  # fmt: skip
     crawl_rate = crawl_figures.articles_per_s
     speedup = many.articles_per_s / one.articles_per_s if one.articles_per_s else 0.0
     vs_traf = many.articles_per_s / traf_per_s if traf_per_s else 0.0
