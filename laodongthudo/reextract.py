@@ -329,9 +329,9 @@ def main(argv: list[str] | None = None) -> int:
 
             imported = import_warc(store, args.warc, batch_size=job.batch_size)
             logger.info("%s: %d response records stored as pages", args.warc, len(imported))
-            selection.urls = (*selection.urls, *sorted(imported)) if selection.urls else tuple(sorted(imported))
-            if not imported:
-                selection.urls = ("-",)  # nothing of the site in the file: nothing to derive
+            asked = {urls.canonical_url(u) for u in selection.urls}
+            # The file's article pages (those asked for, with --url); none: nothing to derive.
+            selection.urls = tuple(sorted(u for u in imported if not asked or u in asked)) or ("-",)
         known = job.known_articles()
         pages = job.choose(selection, known)
         logger.info("Re-deriving %d stored pages with %d worker(s)%s", len(pages), args.jobs,

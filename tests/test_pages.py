@@ -330,3 +330,38 @@ def test_pages_store_off_disables_the_capture(value):
     with pytest.raises(NotConfigured):
         PageCapture.from_crawler(get_crawler(settings_dict={"PAGES_STORE": value}))
     assert isinstance(PageCapture.from_crawler(get_crawler(settings_dict={})), PageCapture)
+
+
+def test_reextract_exits_like_the_crawl(site, tmp_path, unreachable_pg_url):
+    from laodongthudo.reextract import main
+
+    assert main(["-j", "0"]) == 1
+    assert main(["--since", "2025-02-01", "--until", "2025-01-01"]) == 1
+    assert main(["--database", unreachable_pg_url]) == 4
+
+    # Nothing derivable while pages lack a body: the markup alert, status 3 (2019 pages, body selector broken).
+    database = f"sqlite:///{tmp_path / 'alert.db'}"
+    old = [t for t in site.union_articles() if t.published.year < 2021][:5]
+    assert old
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    with Store.open(database) as store:
+        store.write_batch(
+            [],
+            pages=[
+                Page(
+                    CANONICAL_ROOT + t.path,
+                    200,
+                    [("Content-Type", "text/html; charset=utf-8")],
+                    site.respond(t.path).body,
+                    at,
+                )
+                for t in old
+            ],  # fmt: skip
+        )
+    run = reextract(database, "-j", "1", patched=("--broken-parser",))
+    assert run.returncode == 3, run.stderr[-3000:]
+    row = last_run(database)
+    assert (row.mode, row.skipped, row.articles_new) == ("reextract", {"no_body": len(old)}, 0)
+    assert row.alert and "markup" in row.alert
+    fixed = reextract(database, "-j", "1")
+    assert fixed.returncode == 0 and last_run(database).articles_new == len(old)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,7 +56,6 @@ class Page:
     kind: str = ""
     sha256: str = ""
     id: int | None = None  # the row, once stored
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.url = self.url or urls.canonical_url(self.fetched_url)
