@@ -365,3 +365,55 @@ def test_reextract_exits_like_the_crawl(site, tmp_path, unreachable_pg_url):
     assert row.alert and "markup" in row.alert
     fixed = reextract(database, "-j", "1")
     assert fixed.returncode == 0 and last_run(database).articles_new == len(old)
+
+
+def test_selection_by_day_section_url_and_failure():
+    from laodongthudo.db import HANOI
+    from laodongthudo.db.pages import PageSummary
+    from laodongthudo.reextract import Known, Selection
+
+    fetched = datetime(2025, 3, 10, 18, 0, tzinfo=UTC)  # 11 March in Hanoi
+    summary = PageSummary(1, f"{CANONICAL_ROOT}/tin-1-1.html", "article", 200, fetched, fetched)
+    stored = Known("hoat-dong", datetime(2025, 3, 1, 23, 30, tzinfo=HANOI), "h")
+    day = datetime(2025, 3, 1).date()
+    assert Selection().wants(summary, stored) and Selection().wants(summary, None)
+    # Publication day when the article is known, else the (Hanoi) fetch day.
+    assert Selection(since=day, until=day).wants(summary, stored)
+    assert not Selection(since=day.replace(day=2)).wants(summary, stored)
+    assert Selection(since=day.replace(day=11), until=day.replace(day=11)).wants(summary, None)
+    assert not Selection(until=day.replace(day=10)).wants(summary, None)
+    assert Selection(sections=("hoat-dong",)).wants(summary, stored)
+    assert not Selection(sections=("thang-cong-nhan",)).wants(summary, stored)
+    assert not Selection(sections=("hoat-dong",)).wants(summary, None)  # no article, no section
+    assert Selection(only_failed=True).wants(summary, None) and not Selection(only_failed=True).wants(summary, stored)
+
+
+def test_pages_stats_say_what_the_table_costs(reference_db, capsys):
+    from laodongthudo import pages
+
+    assert pages.main(["--database", reference_db, "stats"]) == 0
+    out = capsys.readouterr().out
+    [(count, size)] = query(reference_db, select(func.count(), func.sum(func.length(PageRow.body))))
+    articles = len(contents(reference_db))
+    assert f"{size / articles:.0f} stored page bytes per stored article ({articles} articles)" in out
+    assert (
+        sum(int(line.split()[1]) for line in out.splitlines()[1:] if line.split()[0] in ("article", "listing")) == count
+    )
+
+
+def test_export_since_until_select_by_fetch_day(reference_db, tmp_path):
+    from laodongthudo import pages
+    from laodongthudo.db import HANOI
+
+    [(first, last)] = query(reference_db, select(func.min(PageRow.fetched_at), func.max(PageRow.fetched_at)))
+    day = first.astimezone(HANOI).date()
+    everything, nothing = tmp_path / "all.warc.gz", tmp_path / "none.warc.gz"
+    assert pages.main(["--database", reference_db, "export", "--warc", str(everything), "--since", str(day),
+                       "--until", str(last.astimezone(HANOI).date())]) == 0  # fmt: skip
+    assert pages.main(["--database", reference_db, "export", "--warc", str(nothing), "--until",
+                       str(day - timedelta(days=1))]) == 0  # fmt: skip
+    with everything.open("rb") as stream:
+        assert sum(1 for _ in ArchiveIterator(stream)) == len(query(reference_db, select(PageRow.id)))
+    with nothing.open("rb") as stream:
+        assert sum(1 for _ in ArchiveIterator(stream)) == 0
+    assert pages.main(["--database", reference_db, "export"]) == 1  # --warc is required
