@@ -281,6 +281,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--since is after --until")
     if args.warc is not None and not args.warc.is_file():
         parser.error(f"no such WARC file: {args.warc}")
+    if args.warc is not None and args.dry_run:
+        parser.error("--dry-run cannot read a WARC: reading one stores its pages")
     return args
 
 
@@ -328,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             from laodongthudo.warc import import_warc
 
             imported = import_warc(store, args.warc, batch_size=job.batch_size)
-            logger.info("%s: %d response records stored as pages", args.warc, len(imported))
+            logger.info("%s: stored, with %d article pages", args.warc, len(imported))
             asked = {urls.canonical_url(u) for u in selection.urls}
             # The file's article pages (those asked for, with --url); none: nothing to derive.
             selection.urls = tuple(sorted(u for u in imported if not asked or u in asked)) or ("-",)
