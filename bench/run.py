@@ -3,6 +3,7 @@
     python bench/run.py               # 5,000 generated articles, into SQLite and into PostgreSQL (~10 min)
     python bench/run.py --quick       # 500 articles, under two minutes
     python bench/run.py --memory      # peak RSS of a 2,000- and a 20,000-article backfill, and their ratio
+    python bench/run.py --reextract   # re-extraction from stored pages vs the crawl and trafilatura
     options: --articles N, --no-postgres, --profile (cProfile of the stages), --seed S
 
 What is measured:
@@ -267,11 +268,26 @@ def memory(args: argparse.Namespace) -> int:
     return 0 if all(p.returncode == 0 and p.stored for p in peaks) else 1
 
 
+def reextract(args: argparse.Namespace) -> int:
+    from reextract import reextract_bench
+
+    n = args.articles or 2000
+    site = build_site(n_articles=n, seed=args.seed)
+    replica = Prerendered(site, site.all_pages())
+    pages = article_pages(site, replica)
+    warm_up()
+    with serve(replica) as server, sqlite_url() as url:  # type: ignore[arg-type]  (duck-typed site)
+        figures = crawl("crawl into SQLite", server.base_url, url)
+        print(figures.line())
+        return reextract_bench(figures, url, pages, memory_articles=20000, seed=args.seed)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="500 articles, under two minutes")
     mode.add_argument("--memory", action="store_true", help="peak RSS of a 2,000 and a 20,000-article backfill")
+    mode.add_argument("--reextract", action="store_true", help="reextract from stored pages: speed and memory")
     parser.add_argument(
         "--articles", type=int, help="generated articles (default 5000, --quick 500; --memory: the large run, 20000)"
     )
@@ -280,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile of the per-stage run")
     args = parser.parse_args(argv)
     print(_machine.describe())
+    if args.reextract:
+        return reextract(args)
     return memory(args) if args.memory else throughput(args)
 
 

@@ -1,6 +1,7 @@
 """One page through the same parsers and item pipelines a crawl uses, minus storage.
 
     python -m laodongthudo.extract PAGE.html --url https://laodongthudo.vn/slug-123.html
+    python -m laodongthudo.extract --stored https://laodongthudo.vn/slug-123.html   # its newest stored page
 
 prints the item a crawl would store, as one JSON object. It is what a maintainer runs when fixing a selector;
 with `--explain` it prints instead, per field, the rule that found it (which layout's selector, or which
@@ -102,17 +103,25 @@ def to_json(value: Any) -> Any:
 
 def article_dict(article: Article) -> dict[str, Any]:
     data = dataclasses.asdict(article)
-    for handover in ("date_texts", "date_sources", "meta_author", "section_path", "layout"):
+    for handover in ("date_texts", "date_sources", "meta_author", "section_path", "layout", "page_sha256"):
         data.pop(handover, None)
     return data
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m laodongthudo.extract", description=__doc__.splitlines()[0])
-    parser.add_argument("page", type=Path, help="a saved article page (HTML)")
-    parser.add_argument("--url", required=True, help="the page's URL (gives the article id)")
+    parser.add_argument("page", type=Path, nargs="?", help="a saved article page (HTML)")
+    parser.add_argument("--url", help="the page's URL (gives the article id)")
     parser.add_argument("--explain", action="store_true", help="per field: the rule that found it, and what")
+    parser.add_argument("--stored", metavar="URL", help="read the newest stored page of this URL (pages table)")
+    parser.add_argument("--database", help="with --stored: SQLAlchemy URL (default: DATABASE_URL setting)")
     args = parser.parse_args(argv)
+    if args.stored:
+        if args.page is not None:
+            parser.error("give a page file or --stored URL, not both")
+        return extract_stored(args.stored, args.database)
+    if args.page is None or not args.url:
+        parser.error("a page file and --url are required (or --stored URL)")
     try:
         article, findings = extract_explained(args.page.read_bytes(), args.url)
     except OSError as exc:
@@ -127,8 +136,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.explain:
         sys.stdout.write(explanation(article, findings))
         return 0
+    print_article(article)
+    return 0
+
+
+def print_article(article: Article) -> None:
     json.dump(article_dict(article), sys.stdout, ensure_ascii=False, indent=2, default=to_json)
     sys.stdout.write("\n")
+
+
+def extract_stored(url: str, database_url: str | None) -> int:
+    """The newest stored version of the page through the crawl's checks, parsers and pipelines."""
+    from laodongthudo.db import Store, StoreUnavailable
+    from laodongthudo.db.pages import PageReader
+    from laodongthudo.derive import derive
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    try:
+        store = Store.open(database_url or settings.get("DATABASE_URL"))
+    except StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
+    with store:
+        page = PageReader(store.engine).latest_of(url)
+    if page is None:
+        print(f"error: no stored page for {url}", file=sys.stderr)
+        return 2
+    derived = derive(page)
+    if derived.article is None:
+        what = "not an article" if derived.refused else "a crawl would drop this page"
+        print(f"error: {what} ({derived.refused or derived.dropped}: {derived.detail})", file=sys.stderr)
+        return 1
+    print_article(derived.article)
     return 0
 
 

@@ -59,6 +59,8 @@ class Article:
     date_texts: list[str] = field(default_factory=list)  # publication-date strings, most trusted first
     date_sources: list[str] = field(default_factory=list)  # where each of date_texts came from
     meta_author: str | None = None  # the metadata's author: used when neither the page nor the body shows one
+    # Storage hand-over: the sha256 of the fetched page this was read from (pages table), set by whoever holds it.
+    page_sha256: str | None = None
 
 
 STORED_FIELDS: tuple[str, ...] = (

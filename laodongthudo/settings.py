@@ -62,6 +62,8 @@ EXTENSIONS = {
     "laodongthudo.extensions.stats_file.StatsFile": 900,
     # A crawl_runs row and a summary in the log when the spider closes; the markup alert.
     "laodongthudo.extensions.run_record.RunRecordExtension": 800,
+    # Every article and listing response kept in the pages table (PAGES_STORE), for `reextract`.
+    "laodongthudo.extensions.page_capture.PageCapture": 500,
 }
 # The crawl_runs row is written when a run starts and renewed every RUN_RECORD_HEARTBEAT seconds; a row never
 # finished whose process is gone (same host) or silent for RUN_RECORD_DEAD_AFTER seconds is a run that died, and
@@ -69,6 +71,9 @@ EXTENSIONS = {
 RUN_RECORD_ENABLED = True
 RUN_RECORD_HEARTBEAT = 60.0
 RUN_RECORD_DEAD_AFTER = 600.0
+
+# Keep every fetched page, compressed, in the `pages` table (`off`: keep none). Env PAGES_STORE too.
+PAGES_STORE = os.environ.get("PAGES_STORE", "on")
 STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when set
 
 # Progress: pages and items per minute in the log; backfills checkpoint their paging this often (JOBDIR).

@@ -4,3 +4,8 @@
 # with keyword arguments url (canonical), reason (a stats key) and status (HTTP status or None). The storage
 # pipeline remembers them, so that scheduled runs do not fetch them again and again.
 page_skipped = object()
+
+# Sent by the page capture extension (laodongthudo.extensions.page_capture) for every article and listing response
+# received, with keyword argument page (a laodongthudo.db.pages.Page). The storage pipeline writes them with its
+# batches, into the pages table.
+page_fetched = object()

@@ -8,7 +8,10 @@ store/revisions (previous versions kept), store/skips_saved and store/skips_clea
 written, and deleted because the page is an article now), store/skips_lost.
 
 Pages the spider skips (the `laodongthudo.signals.page_skipped` signal) are buffered too and written
-with the next batch, so that later scheduled runs do not fetch them again.
+with the next batch, so that later scheduled runs do not fetch them again. So are the fetched pages
+themselves (`page_fetched`, from the page capture extension, PAGES_STORE): each batch writes every page
+received so far, and each article points to the page version it was read from (`page_id`). Stat:
+store/pages_saved.
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from laodongthudo.db import BatchResult, Skip, Store, StoreUnavailable, describe_error, mask_url
-from laodongthudo.signals import page_skipped
+from laodongthudo.db.pages import Page
+from laodongthudo.items import Article
+from laodongthudo.signals import page_fetched, page_skipped
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CLOSE_REASON = "store_unavailable"
 COUNTED = ("new", "updated", "unchanged", "error")
-EXTRA_COUNTS = ("entities_skipped", "revisions", "skips_saved", "skips_cleared")
+EXTRA_COUNTS = ("entities_skipped", "revisions", "skips_saved", "skips_cleared", "pages_saved")
 
 
 class StorePipeline:
@@ -54,6 +59,8 @@ class StorePipeline:
         self.counts: Counter[str] = Counter()
         self._buffer: list[Any] = []
         self._skips: list[Skip] = []  # skipped pages, written with the next batch
+        self._pages: list[Page] = []  # fetched pages, written with the next batch
+        self._page_sha: dict[str, str] = {}  # article URL -> sha256 of its last fetched page, until its item comes
         self._skip_flush: asyncio.Future[Any] | None = None
         self._lock = asyncio.Lock()  # one flush at a time: batches commit in arrival order
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
@@ -64,6 +71,7 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.page_skipped, signal=page_skipped)
+        crawler.signals.connect(pipeline.page_fetched, signal=page_fetched)
         return pipeline
 
     @property
@@ -92,21 +100,36 @@ class StorePipeline:
     async def process_item(self, item: Any) -> Any:
         if self.store is None:  # the database never opened; the spider is closing
             return item
+        if isinstance(item, Article):
+            item.page_sha256 = self._page_sha.pop(item.url, None)
         self._buffer.append(item)
         if self._batch_ready() and not self._unavailable:
             await self._flush(final=False)
         return item
 
+    def page_fetched(self, page: Page, **kwargs: Any) -> None:
+        """Signal handler: keep a fetched page; the article read from it (if any) will point to it."""
+        if self.store is None:
+            return
+        self._pages.append(page)
+        if page.kind == "article":
+            self._page_sha[page.url] = page.sha256
+        self._flush_soon(len(self._pages))
+
     def page_skipped(self, url: str, reason: str, status: int | None = None, **kwargs: Any) -> None:
         """Signal handler: remember a page the spider did not turn into an article."""
+        self._page_sha.pop(url, None)
         if self._known_skip(url):
             return
         self._skips.append(Skip(url, reason, status))
-        # Skips ride with the item batches; a run that skips page after page (say the markup changed
-        # and nothing parses) writes them without waiting for items.
+        self._flush_soon(len(self._skips))
+
+    def _flush_soon(self, buffered: int) -> None:
+        # Skips and pages ride with the item batches; a run that skips page after page (say the markup
+        # changed and nothing parses) writes them without waiting for items.
         if (
             self.store is not None
-            and len(self._skips) >= self.batch_size
+            and buffered >= self.batch_size
             and not self._unavailable
             and (self._skip_flush is None or self._skip_flush.done())
         ):
@@ -126,7 +149,11 @@ class StorePipeline:
         return url in getattr(spider, "skipped_before", ())
 
     def _batch_ready(self) -> bool:
-        return len(self._buffer) >= self.batch_size or len(self._skips) >= self.batch_size
+        return (
+            len(self._buffer) >= self.batch_size
+            or len(self._skips) >= self.batch_size
+            or len(self._pages) >= self.batch_size
+        )
 
     async def close_spider(self) -> None:
         if self.store is None:
@@ -146,6 +173,9 @@ class StorePipeline:
             if self._skips:  # not data, only a saving for later runs: a warning
                 self.stats.set_value("store/skips_lost", len(self._skips))
                 logger.warning("%d skipped pages were not recorded; later runs will fetch them again", len(self._skips))
+            if self._pages:
+                self.stats.set_value("store/pages_lost", len(self._pages))
+                logger.warning("%d fetched pages were not kept in the pages table", len(self._pages))
             logger.info("Stored items: %s", ", ".join(f"{k} {self.counts[k]}" for k in COUNTED))
         finally:
             await self._in_thread(self.store.close)
@@ -153,13 +183,15 @@ class StorePipeline:
 
     async def _flush(self, *, final: bool) -> None:
         async with self._lock:
-            while (self._buffer or self._skips) and (final or self._batch_ready()):
+            while (self._buffer or self._skips or self._pages) and (final or self._batch_ready()):
                 if self._unavailable and not final:
                     return
                 batch = self._buffer[: self.batch_size]
                 skips = self._skips[: self.batch_size]
+                # Every page so far: the batch's articles were read from pages that came before them.
+                pages = self._pages[:]
                 try:
-                    result = await self._write(batch, skips)
+                    result = await self._write(batch, skips, pages)
                 except StoreUnavailable as error:
                     self._unavailable = True
                     logger.error("Database unavailable after %d retries: %s", self.retry_times, error)
@@ -173,13 +205,14 @@ class StorePipeline:
                 # Committed (or given up as a bug): only now do the items leave the buffer.
                 del self._buffer[: len(batch)]
                 del self._skips[: len(skips)]
+                del self._pages[: len(pages)]
                 self._record(result)
 
-    async def _write(self, batch: list[Any], skips: list[Skip]) -> BatchResult:
+    async def _write(self, batch: list[Any], skips: list[Skip], pages: list[Page]) -> BatchResult:
         assert self.store is not None
         for attempt in range(self.retry_times + 1):
             try:
-                return await self._in_thread(self.store.write_batch, batch, skips)
+                return await self._in_thread(self.store.write_batch, batch, skips, pages)
             except StoreUnavailable as error:
                 if attempt == self.retry_times:
                     raise

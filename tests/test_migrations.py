@@ -19,7 +19,7 @@ from laodongthudo.db import Base, current_revision, downgrade, head_revision, ma
 from laodongthudo.db.searchindex import include_object, is_search_object
 from laodongthudo.items import STORED_FIELDS
 
-TABLES = {"articles", "entities", "article_entities", "skipped_urls", "article_revisions", "crawl_runs"}
+TABLES = {"articles", "entities", "article_entities", "skipped_urls", "article_revisions", "crawl_runs", "pages"}
 # What each revision adds, in order: stepping down one revision at a time removes exactly these.
 STEPS = [
     ("0001_articles", {"articles"}),
@@ -29,6 +29,7 @@ STEPS = [
     ("0005_crawl_runs", {"crawl_runs"}),
     ("0006_field_sources", set()),  # a column of articles
     ("0007_run_liveness", set()),  # liveness columns of crawl_runs
+    ("0008_pages", {"pages"}),
     ("0009_search", set()),  # the search index: tests/test_search.py
 ]
 

@@ -6,9 +6,11 @@ store = Store(engine)                               # or Store.open(url), which 
 result = store.write_batch(articles)                # Article items or dicts with the same keys
 result.counts()                                     # {"new": .., "updated": .., "unchanged": .., ...}
 store.write_batch(articles, skipped=[Skip(url, "http_404", 404)])   # pages the spider skipped, same transaction
+store.write_batch(articles, pages=[Page(...)])   # fetched pages (laodongthudo.db.pages), same transaction
 
 Tables: articles, entities, article_entities, article_revisions (previous versions), skipped_urls (pages
-scheduled runs do not fetch again), crawl_runs (one row per crawl, see laodongthudo.extensions.run_record).
+scheduled runs do not fetch again), crawl_runs (one row per crawl, see laodongthudo.extensions.run_record),
+pages (every fetched page version, compressed; `reextract` derives rows from them).
 """
 
 from .engine import make_engine, mask_url, normalize_url

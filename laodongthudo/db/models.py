@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -67,6 +68,7 @@ class ArticleRow(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))  # derived from
 
     mentions: Mapped[list[ArticleEntityRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
@@ -139,6 +141,7 @@ class ArticleRevisionRow(Base):
     tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     images: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     related: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
     stored_at: Mapped[datetime]
     replaced_at: Mapped[datetime]
 
@@ -203,3 +206,30 @@ class CrawlRunRow(Base):
 
     def __repr__(self) -> str:
         return f"CrawlRunRow(id={self.id!r}, started_at={self.started_at!r}, finish_reason={self.finish_reason!r})"
+
+
+class PageRow(Base):
+    """One version of a fetched page (article or listing, refused ones too), as received, compressed.
+
+    One row per (url, sha256 of the body): an unchanged page fetched again is not written again.
+    `laodongthudo.db.pages` reads and writes them; `reextract` derives articles from them.
+    """
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("url", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(index=True)  # canonical (https://laodongthudo.vn/<path>)
+    fetched_url: Mapped[str]  # the URL as requested (a replica's root, the live site...)
+    kind: Mapped[str] = mapped_column(String(16))  # article, listing, other
+    status: Mapped[int]
+    headers: Mapped[list[list[str]]] = mapped_column(JSONType, default=list)  # [name, value] pairs, in order
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # compressed with `compression`
+    compression: Mapped[str] = mapped_column(String(8))  # zlib
+    size: Mapped[int]  # uncompressed bytes
+    sha256: Mapped[str] = mapped_column(String(64))  # of the uncompressed body
+    fetched_at: Mapped[datetime] = mapped_column(index=True)  # first fetch of this version
+    last_fetched_at: Mapped[datetime]  # moved when this version comes back after another one
+
+    def __repr__(self) -> str:
+        return f"PageRow(id={self.id!r}, url={self.url!r}, status={self.status!r}, sha256={self.sha256[:12]!r})"

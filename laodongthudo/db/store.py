@@ -29,6 +29,7 @@ from laodongthudo.textnorm import clean_text, match_key
 from .engine import make_engine, mask_url
 from .migrate import upgrade
 from .models import ENTITY_TYPES, ArticleEntityRow, ArticleRevisionRow, ArticleRow, EntityRow, SkippedUrlRow
+from .pages import Page, page_ids, save_pages
 from .types import AwareDateTime
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ _revisions = ArticleRevisionRow.__table__
 _skipped = SkippedUrlRow.__table__
 # What a revision keeps: the article's stored content (not its keys, section or derived columns).
 _REVISION_FIELDS = ("content_hash", "kicker", "title", "sapo", "body", "body_html", "author", "published_at",
-                    "tags", "images", "related")  # fmt: skip
+                    "tags", "images", "related", "page_id")  # fmt: skip
 _LIST_FIELDS = frozenset({"tags", "images", "related"})
 _IN_CHUNK = 500  # values per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
@@ -99,6 +100,7 @@ class BatchResult:
     revisions: int = 0  # previous versions kept in article_revisions
     skips_saved: int = 0  # skipped pages upserted into skipped_urls
     skips_cleared: int = 0  # skipped_urls rows deleted because the page is stored now
+    pages_saved: int = 0  # fetched page versions written (or seen again) in the pages table
     errors: list[RowError] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # url -> last outcome in this batch
 
@@ -127,7 +129,7 @@ class BatchResult:
         return [url for url, outcome in self.outcomes.items() if outcome != "error"]
 
 
-_COUNTERS = (*OUTCOMES, "entities_skipped", "revisions", "skips_saved", "skips_cleared")
+_COUNTERS = (*OUTCOMES, "entities_skipped", "revisions", "skips_saved", "skips_cleared", "pages_saved")
 
 
 @dataclass
@@ -143,8 +145,9 @@ class _Mention:
 @dataclass
 class _Row:
     url: str
-    values: dict[str, Any]  # articles columns from STORED_FIELDS
+    values: dict[str, Any]  # articles columns from STORED_FIELDS, and page_id
     mentions: list[_Mention]
+    page_sha256: str | None = None  # the stored page version the article was derived from
 
 
 def _get(article: Any, name: str) -> Any:
@@ -212,8 +215,13 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write_batch(self, articles: Iterable[Any], skipped: Iterable[Skip] = ()) -> BatchResult:
+    def write_batch(
+        self, articles: Iterable[Any], skipped: Iterable[Skip] = (), pages: Sequence[Page] = ()
+    ) -> BatchResult:
         """Upsert the articles and the skipped pages in one transaction and say what happened to each article.
+
+        `pages` (fetched pages, see `laodongthudo.db.pages`) are stored in the same transaction, first; an
+        article whose `page_sha256` names a stored version of its URL gets that page's id in `page_id`.
 
         If the transaction fails because of a row (bad value, constraint), every article is retried
         in a transaction of its own, so only the bad ones are lost; they are logged and reported in
@@ -229,9 +237,10 @@ class Store:
             except Exception as error:  # a malformed item is that item's problem, not the batch's
                 self._row_failed(result, _get(article, "url"), error)
         skips = self._merge_skips(skipped)
-        if rows or skips:
+        if rows or skips or pages:
             try:
                 with self.engine.begin() as connection:
+                    result.pages_saved = self._attach_pages(connection, rows, pages)
                     part = self._write(connection, rows, now)
                     part.skips_saved = self._save_skips(connection, skips, now)
                     part.skips_cleared = self._clear_skips(connection, part.stored)
@@ -241,9 +250,11 @@ class Store:
                 logger.warning(
                     "Batch of %d articles failed (%s); storing them one by one", len(rows), describe_error(error)
                 )
+                result.pages_saved = self._pages_alone(pages)
                 for row in rows:
                     try:
                         with self.engine.begin() as connection:
+                            self._attach_pages(connection, [row], ())
                             part = self._write(connection, [row], now)
                             part.skips_cleared = self._clear_skips(connection, part.stored)
                             result.merge(part)
@@ -262,6 +273,28 @@ class Store:
                         logger.warning("Cannot record %d skipped pages: %s", len(skips), describe_error(skip_error))
         self.totals.update(result.counts())
         return result
+
+    def _attach_pages(self, connection: Connection, rows: Sequence[_Row], pages: Sequence[Page]) -> int:
+        """Store the pages; point each row at its page version (stored now or earlier). Pages stored."""
+        ids = save_pages(connection, self._insert, pages)
+        wanted = [(row.url, row.page_sha256) for row in rows if row.page_sha256]
+        missing = [key for key in wanted if key not in ids]
+        if missing:
+            ids.update(page_ids(connection, missing))
+        for row in rows:
+            row.values["page_id"] = ids.get((row.url, row.page_sha256)) if row.page_sha256 else None
+        return len({page.key for page in pages})
+
+    def _pages_alone(self, pages: Sequence[Page]) -> int:
+        if not pages:
+            return 0
+        try:
+            with self.engine.begin() as connection:
+                return self._attach_pages(connection, [], pages)
+        except Exception as error:  # the articles matter more: they are stored without their page
+            self._raise_if_transient(error)
+            logger.warning("Cannot store %d fetched pages: %s", len(pages), describe_error(error))
+            return 0
 
     def forget_skips(self, urls: Iterable[str]) -> int:
         """Delete these URLs from skipped_urls (a refresh should fetch them again); how many there were."""
@@ -287,7 +320,10 @@ class Store:
         for name in _LIST_FIELDS:
             values[name] = list(values[name] or [])
         values["field_sources"] = dict(values["field_sources"] or {})
-        return _Row(url, values, self._mentions(_get(article, "entities") or [], result))
+        values["page_id"] = None
+        row = _Row(url, values, self._mentions(_get(article, "entities") or [], result))
+        row.page_sha256 = _get(article, "page_sha256")
+        return row
 
     @staticmethod
     def _mentions(mentions: Iterable[Mapping[str, Any]], result: BatchResult) -> list[_Mention]:

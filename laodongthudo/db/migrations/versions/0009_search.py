@@ -11,7 +11,7 @@ title, sapo or body change (a generated column would be recomputed on every last
 GIN index on it.
 
 Revision ID: 0009_search
-Revises: 0007_run_liveness
+Revises: 0008_pages
 Create Date: 2026-12-01
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009_search"
-down_revision: str | Sequence[str] | None = "0007_run_liveness"
+down_revision: str | Sequence[str] | None = "0008_pages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
