@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,6 +30,7 @@ from laodongthudo.extensions.run_record import (
     site_unreachable,
 )
 from laodongthudo.replica import build_site, serve
+from laodongthudo.runcontext import RunContext
 from tests.crawling import FAST, REPO, run_crawl
 
 
@@ -125,12 +125,12 @@ def test_record_from_stats_and_its_summary() -> None:
         "skipped/off_section": 5,
         "note": "postgresql://crawler:p%40ss@db/news and p@ss",
     }
-    spider = SimpleNamespace(
+    context = RunContext(
         plan=CrawlPlan.from_args(since="2025-01-01"),
         sections=("hoat-dong", "thang-cong-nhan"),
-        oldest_seen={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": datetime(2024, 12, 29, 20, tzinfo=UTC)},
+        reached_back={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": datetime(2024, 12, 29, 20, tzinfo=UTC)},
     )
-    record = RunRecord.from_stats(stats, spider, secrets=["p@ss", "p%40ss"])
+    record = RunRecord.from_stats(stats, context, secrets=["p@ss", "p%40ss"])
     assert (record.mode, record.sections, record.since, record.until) == (
         "backfill", ["hoat-dong", "thang-cong-nhan"], date(2025, 1, 1), None
     )  # fmt: skip

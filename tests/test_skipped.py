@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from laodongthudo.replica import (
     build_site,
     serve,
 )
+from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 from laodongthudo.urls import CANONICAL_ROOT
 from pipelines.store import StorePipeline
@@ -149,8 +149,7 @@ def test_the_pipeline_records_skip_signals_with_its_batches(db_url: str) -> None
 def test_a_page_known_as_skipped_is_rewritten_only_when_fetched_again(sqlite_url: str, refresh: bool) -> None:
     pipeline = make_pipeline(sqlite_url)
     # A scheduled run only sees such a page listed; a refresh run fetches it again.
-    pipeline.crawler.spider = SimpleNamespace(plan=CrawlPlan.from_args(refresh="1" if refresh else None),
-                                              skipped_before={url(1)})  # fmt: skip
+    RunContext(CrawlPlan.from_args(refresh="1" if refresh else None), skipped_before={url(1)}).publish(pipeline.crawler)
 
     async def crawl() -> None:
         await pipeline.open_spider()

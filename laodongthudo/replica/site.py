@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from laodongthudo.timezone import HANOI
+
 from . import render as R
 from .generate import UNION_TOPICS, compose
 from .seeds import DATA, FixedArticle, linked_articles, seed_articles, seed_data
-from .text import HANOI, alt_text, encode_cp1258, image_src, slugify
+from .text import alt_text, encode_cp1258, image_src, slugify
 from .vocab import EDITORS
 
 UNION_ROOT = "cong-doan"

@@ -60,6 +60,7 @@ from scrapy.utils.job import job_dir
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from laodongthudo import settings as defaults
 from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
@@ -69,6 +70,8 @@ from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
 from laodongthudo.reasons import MARKUP_REASONS
+from laodongthudo.report.verdict import BOUND_STAT, CAUGHT_UP_STAT
+from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 
 # The union subsections (site-notes, "URLs"); `cong-doan` is the whole-section listing.
@@ -104,12 +107,10 @@ _DROP_REASON = re.compile(r"^([a-z_]+): ")
 logger = logging.getLogger(__name__)
 
 ARGUMENTS = ("section", "since", "until", "refresh")
-CHECKPOINT_INTERVAL = 5.0  # default seconds between two checkpoints of a backfill (LDTD_CHECKPOINT_INTERVAL)
 RUNNING_MARK = "union.running"  # in JOBDIR while a run is open; left behind by a run that did not close
 STATE_KEY = "union"  # the spider's part of `self.state`
 STATE_VERSION = 2  # checkpoints keyed by listing URL (version 1 counted pages by number)
 MARKUP_EXAMPLES = 3  # example URLs kept per markup reason for the alert
-BOUND_STAT = "run/bounded"  # set when a section stopped at a bound (the run exits 6)
 
 
 @dataclass
@@ -182,9 +183,11 @@ class UnionSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sections = self._parse_sections(section)
         self.plan = CrawlPlan.from_args(since, until, refresh)
+        # Published on the crawler for the pipelines and the run record; the sets below are its own.
+        self.run_context = RunContext(self.plan, self.sections)
         self.known: dict[str, datetime | None] = {}  # stored article URL -> publication time
         self.catching_up = False  # a scheduled run after an incomplete one reads every listing page
-        self.skipped_before: set[str] = set()  # URLs earlier runs skipped for good
+        self.skipped_before: set[str] = self.run_context.skipped_before  # URLs earlier runs skipped for good
         self.retry_urls: set[str] = set()  # URLs earlier runs could not read, to be tried again
         self.requested: set[str] = set()  # article URLs asked for in this run
         self.outcomes: dict[str, datetime | None] = {}  # article URL -> publication time, once resolved
@@ -196,7 +199,7 @@ class UnionSpider(scrapy.Spider):
         self.listing_outstanding: dict[PageKey, int] = {}  # listing pages asked for, with no outcome yet
         self.barren: dict[str, int] = {}  # section -> pages in a row that brought no article
         self.unknown_layout_warned: set[str] = set()  # sections whose unknown listing layout was logged
-        self.oldest_seen: dict[str, date] = {}
+        self.oldest_seen: dict[str, date] = self.run_context.reached_back
         self.progress: dict[str, SectionProgress] = {}  # checkpointed (backfills with JOBDIR)
         self.jobdir: str | None = None
         self._checkpointed_at = 0.0
@@ -208,6 +211,7 @@ class UnionSpider(scrapy.Spider):
         except ValueError as error:
             logger.error("Bad arguments for the union spider: %s", error)
             raise
+        spider.run_context.publish(crawler)
         crawler.signals.connect(spider._item_scraped, signal=signals.item_scraped)
         for signal in (signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_not_stored, signal=signal)
@@ -264,14 +268,15 @@ class UnionSpider(scrapy.Spider):
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
 
-        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER")
+        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER", defaults.RUN_RECORD_DEAD_AFTER)
         state = read_crawl_state(self.settings.get("DATABASE_URL"), self.sections, dead_after)
-        self.known, self.skipped_before = state.known_articles, state.skipped_urls
+        self.known = state.known_articles
+        self.skipped_before.update(state.skipped_urls)
         self.retry_urls = state.retry_urls
         if self.plan.mode is Mode.SCHEDULED and state.last_run is not None and not state.last_run.complete:
             # Articles that run fetched but could not store sit behind stored ones: page on to the end.
             self.catching_up = True
-            self.crawler.stats.set_value("run/caught_up", state.last_run.describe())
+            self.crawler.stats.set_value(CAUGHT_UP_STAT, state.last_run.describe())
             self.logger.warning(
                 "The last run did not complete: this scheduled run reads every listing page (fetching only "
                 "unseen articles) to fill the gap it may have left"
@@ -380,7 +385,7 @@ class UnionSpider(scrapy.Spider):
         if not self.checkpointing or not self.jobdir:
             return
         now = time.monotonic()
-        interval = self.settings.getfloat("LDTD_CHECKPOINT_INTERVAL", CHECKPOINT_INTERVAL)
+        interval = self.settings.getfloat("LDTD_CHECKPOINT_INTERVAL", defaults.LDTD_CHECKPOINT_INTERVAL)
         if not force and now - self._checkpointed_at < interval:
             return
         self._checkpointed_at = now
@@ -411,7 +416,7 @@ class UnionSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("listing/pager_loop")
                 self.logger.warning("%s: listing page %d links back to %s; section done", section, page - 1, url)
             return  # a resumed queue and this run's own paging both reached it
-        if len(url) > self.settings.getint("URLLENGTH_LIMIT", 2083):
+        if len(url) > self.settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT):
             self._skip(url, "url_too_long", None, canonical=False, detail=f"{len(url)} characters")
             self._section_stopped(section, page, "its URL is too long to request")
             return
@@ -479,7 +484,7 @@ class UnionSpider(scrapy.Spider):
         )
 
     def _bounded_links(self, section: str, page: int, url: str, links: list[str]) -> list[str]:
-        limit = self.settings.getint("MAX_LINKS_PER_LISTING", 200)
+        limit = self.settings.getint("MAX_LINKS_PER_LISTING", defaults.MAX_LINKS_PER_LISTING)
         if len(links) <= limit:
             return links
         self.crawler.stats.inc_value("listing/links_capped")
@@ -525,7 +530,7 @@ class UnionSpider(scrapy.Spider):
                 state.dates.append(published)
         else:
             target = urls.on_base(url, self.base_url)
-            if len(target) > self.settings.getint("URLLENGTH_LIMIT", 2083):
+            if len(target) > self.settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT):
                 # Scrapy would drop it without calling back: the page would wait for it for ever.
                 self._skip(target, "url_too_long", None, canonical=False, detail=f"{len(target)} characters")
                 return
@@ -559,8 +564,8 @@ class UnionSpider(scrapy.Spider):
         done = True
         scheduled = self.plan.mode is Mode.SCHEDULED and not self.reads_everything
         barren = self.barren[section] = 0 if state.productive or not state.unseen else self.barren.get(section, 0) + 1
-        max_barren = self.settings.getint("MAX_BARREN_LISTING_PAGES", 3)
-        max_pages = self.settings.getint("MAX_LISTING_PAGES", 5000)
+        max_barren = self.settings.getint("MAX_BARREN_LISTING_PAGES", defaults.MAX_BARREN_LISTING_PAGES)
+        max_pages = self.settings.getint("MAX_LISTING_PAGES", defaults.MAX_LISTING_PAGES)
         if scheduled and not state.unseen:
             self.logger.info("%s: listing page %d holds nothing new; section done", section, page)
         elif self.plan.since and state.dates and all(self.plan.before_range(d) for d in state.dates):
