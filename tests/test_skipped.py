@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from laodongthudo.crawlplan import CrawlPlan
 from laodongthudo.db import Skip, SkippedUrlRow, Store, make_engine
-from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, is_transient_skip, read_crawl_state
+from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, read_crawl_state
 from laodongthudo.items import Article
+from laodongthudo.reasons import is_transient_skip
 from laodongthudo.replica import (
     FLAKY_PATH,
     MALFORMED_PATH,

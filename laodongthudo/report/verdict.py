@@ -21,6 +21,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from laodongthudo.reasons import (
+    EMPTY_BODY,
+    LISTING_PREFIX,
+    NO_ANSWER_LISTING_REASONS,
+    NO_BODY,
+    NO_DATE,
+    NO_TITLE,
+    TOO_LARGE,
+)
+
 from .counts import by_reason, count
 
 ALERT_STAT = "run/alert"
@@ -37,15 +47,12 @@ EXIT_SITE_UNREACHABLE = 5
 EXIT_BOUNDED = 6
 
 # Counters that go up when a page's markup is not what the parsers know.
-MARKUP_COUNTERS = ("skipped/no_body", "dropped/no_date", "dropped/empty_body", "dropped/no_title")
+MARKUP_COUNTERS = (f"skipped/{NO_BODY}", f"dropped/{NO_DATE}", f"dropped/{EMPTY_BODY}", f"dropped/{NO_TITLE}")
 # Listing counters that tell the same when nothing on the listings was recognised either.
 LISTING_COUNTERS = ("listing/unknown_layout", "listing/empty")
 LISTING_RECOGNISED = ("listing/known", "listing/known_skipped")
 
-# Listing failures that mean no answer came (DNS, refused or dropped connections, timeouts); any other reason
-# (an HTTP status, a page over DOWNLOAD_MAXSIZE) means the site answered, with something unreadable.
-NO_ANSWER_REASONS = frozenset({"listing_failed", "listing_timeout"})
-ANSWER_HINTS = {"listing_too_large": "larger than DOWNLOAD_MAXSIZE (once decompressed)"}
+ANSWER_HINTS = {LISTING_PREFIX + TOO_LARGE: "larger than DOWNLOAD_MAXSIZE (once decompressed)"}
 
 
 def _markup_counts(stats: Mapping[str, Any]) -> dict[str, int]:
@@ -129,9 +136,9 @@ def fallback_alert(stats: Mapping[str, Any], previous: Mapping[str, Any] | None)
 
 def _listing_failures(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
     """Listing failures by reason: (answered unreadably, no answer at all, with the downloader's exceptions)."""
-    listing = {reason: n for reason, n in by_reason(stats, "skipped/").items() if reason.startswith("listing_")}
-    answered = {reason: n for reason, n in listing.items() if reason not in NO_ANSWER_REASONS}
-    no_answer = {reason: n for reason, n in listing.items() if reason in NO_ANSWER_REASONS} | {
+    listing = {reason: n for reason, n in by_reason(stats, "skipped/").items() if reason.startswith(LISTING_PREFIX)}
+    answered = {reason: n for reason, n in listing.items() if reason not in NO_ANSWER_LISTING_REASONS}
+    no_answer = {reason: n for reason, n in listing.items() if reason in NO_ANSWER_LISTING_REASONS} | {
         key.rsplit(".", 1)[-1]: n for key, n in by_reason(stats, "downloader/exception_type_count/").items() if n
     }
     return answered, no_answer

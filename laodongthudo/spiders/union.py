@@ -60,8 +60,8 @@ from scrapy.utils.job import job_dir
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from laodongthudo import reasons, urls
 from laodongthudo import settings as defaults
-from laodongthudo import urls
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
 from laodongthudo.failures import decompressed_too_large
@@ -84,16 +84,16 @@ PageKey = tuple[str, str]  # (section, listing page as path and query)
 def failure_reason(failure: Failure) -> str:
     """A stats key for a request that failed for good: a timeout and an oversize page are not the same news."""
     if failure.check(OffsiteRedirect):
-        return "offsite_redirect"
+        return reasons.OFFSITE_REDIRECT
     if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
-        return "timeout"
+        return reasons.TIMEOUT
     if failure.check(DownloadCancelledError) or decompressed_too_large(failure):  # over DOWNLOAD_MAXSIZE
-        return "too_large"
+        return reasons.TOO_LARGE
     if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
+        return reasons.http_reason(failure.value.response.status)
     if failure.check(IgnoreRequest):  # a downloader middleware refused it (HttpError is one too: above)
         return "robots_txt" if "robots" in failure.getErrorMessage().lower() else "ignored"
-    return "failed"
+    return reasons.FAILED
 
 
 def drop_reason(exception: BaseException | None) -> str | None:
@@ -441,7 +441,12 @@ class UnionSpider(scrapy.Spider):
         self.pages_parsed.add(key)
         self.pages_requested.add(key)  # also when the request came from a resumed queue
         if response.status != 200 or not isinstance(response, TextResponse):
-            self._skip(response.url, f"listing_http_{response.status}", response.status, canonical=False)
+            self._skip(
+                response.url,
+                reasons.LISTING_PREFIX + reasons.http_reason(response.status),
+                response.status,
+                canonical=False,
+            )
             self._section_stopped(section, page, f"HTTP {response.status}")
             return
         self.crawler.stats.inc_value("listing/pages")
@@ -626,11 +631,11 @@ class UnionSpider(scrapy.Spider):
         lost_pages = sorted(self.listing_outstanding.items())
         self.listing_outstanding.clear()
         for (section, ref), page in lost_pages:
-            self._skip(urls.on_base(ref, self.base_url), "lost", None, canonical=False, detail="no answer came")
+            self._skip(urls.on_base(ref, self.base_url), reasons.LOST, None, canonical=False, detail="no answer came")
             self._section_stopped(section, page, "its request was dropped without an answer")
         lost = sorted({url for state in self.waiting_pages.values() for url in state.pending})
         for url in lost:
-            self._skip(url, "lost", None, detail="the request was dropped without an answer")
+            self._skip(url, reasons.LOST, None, detail="the request was dropped without an answer")
             self._resolve_url(url, None, stored=False)
         # A next listing page these outcomes asked for is in the scheduler now: Scrapy sees it and stays open.
 
@@ -656,7 +661,7 @@ class UnionSpider(scrapy.Spider):
         if url := response.meta.get("listed_url"):
             self.requested.add(url)  # also when the request came from a resumed queue
         if response.status != 200:
-            self._skip_article(response, f"http_{response.status}", response.status)
+            self._skip_article(response, reasons.http_reason(response.status), response.status)
             return
         if not isinstance(response, TextResponse):
             self._skip_article(response, "not_html", response.status)
@@ -668,17 +673,20 @@ class UnionSpider(scrapy.Spider):
         try:
             article = parse_article(html, response.url)
         except NotAnArticle as exc:
-            reason = "template_shell" if exc.reason == "no_body" and is_template_shell(html) else exc.reason
+            shell = exc.reason == reasons.NO_BODY and is_template_shell(html)
+            reason = reasons.TEMPLATE_SHELL if shell else exc.reason
             self._skip_article(response, reason, response.status, exc.detail)
             return
         path = article.section_path or ""
         listed_in = response.meta.get("listed_in")
         if path and not path.startswith(UNION_ROOT):
-            self._skip_article(response, "off_section", response.status, f"breadcrumb {article.section_path}")
+            self._skip_article(response, reasons.OFF_SECTION, response.status, f"breadcrumb {article.section_path}")
             return
         if not path:
             if not listed_in:
-                self._skip_article(response, "no_section", response.status, "no breadcrumb, not listed in a section")
+                self._skip_article(
+                    response, reasons.NO_SECTION, response.status, "no breadcrumb, not listed in a section"
+                )
                 return
             # Listed in a union section's own column and naming no other: it belongs there.
             article.section_path = UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"
@@ -728,7 +736,8 @@ class UnionSpider(scrapy.Spider):
         section, page = kwargs.get("section", "?"), kwargs.get("page", 0)
         ref = kwargs.get("ref") or urls.site_ref(failure.request.url)
         self.listing_outstanding.pop((section, ref), None)
-        reason = "offsite_redirect" if failure.check(OffsiteRedirect) else f"listing_{failure_reason(failure)}"
+        offsite = failure.check(OffsiteRedirect)
+        reason = reasons.OFFSITE_REDIRECT if offsite else reasons.LISTING_PREFIX + failure_reason(failure)
         self._skip(failure.request.url, reason, None, canonical=False, detail=failure.getErrorMessage())
         self._section_stopped(section, page, failure.getErrorMessage())
 
