@@ -21,7 +21,8 @@ from .models import ArticleRow, CrawlRunRow, SkippedUrlRow
 
 logger = logging.getLogger(__name__)
 
-# A page that failed for a reason that may pass (laodongthudo.reasons: transient or markup) is fetched again by the next scheduled runs, until it has failed in this many of them.
+# A page that failed for a reason that may pass (laodongthudo.reasons: transient or markup) is fetched again
+# by the next scheduled runs, until it has failed in this many of them.
 TRANSIENT_GIVE_UP_AFTER = 3
 WHOLE_SECTION = "cong-doan"  # the listing of every union article
 
