@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -31,7 +30,7 @@ from laodongthudo.extensions.run_record import (
 )
 from laodongthudo.replica import build_site, serve
 from laodongthudo.runcontext import RunContext
-from tests.crawling import FAST, REPO, run_crawl
+from tests.crawling import FAST, REPO, free_port, run_crawl
 
 
 def run_rows(database_url: str) -> list[dict[str, Any]]:
@@ -290,10 +289,7 @@ def test_scrapyds_runner_exits_with_the_alert_too(broken_site: str, sqlite_url: 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> None:
-    with socket.socket() as probe:  # a loopback port that nothing listens on once the probe is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = run_crawl(f"http://127.0.0.1:{port}", sqlite_url, settings={"RETRY_TIMES": "0"})
+    result = run_crawl(f"http://127.0.0.1:{free_port()}", sqlite_url, settings={"RETRY_TIMES": "0"})
     assert result.returncode == 5, result.log[-3000:]
     assert result.stat("listing/section_stopped") == 4 and result.stat("listing/pages") == 0
     assert "ERROR: The site could not be read: 4 section(s) stopped" in result.log
@@ -307,18 +303,6 @@ def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> N
     assert row["alert"] is None
     last = read_crawl_state(sqlite_url).last_run
     assert last is not None and last.complete
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(180)
-def test_a_run_without_its_database_exits_4(replica: Any, unreachable_pg_url: str) -> None:
-    result = run_crawl(replica.base_url, unreachable_pg_url, settings={"STORE_RETRY_TIMES": "0"})
-    assert result.returncode == 4, result.log[-3000:]
-    assert "Exiting with status 4: the database was unavailable (store_unavailable)" in result.log
-    assert "Cannot write the run record" in result.log
-    assert "Traceback" not in result.log
-    assert re.search(r"finish reason\s+store_unavailable", summary_of(result.log))
-    assert "s3cret" not in result.log and "s3cret" not in json.dumps(result.stats)
 
 
 @pytest.mark.slow
