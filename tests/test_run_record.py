@@ -29,6 +29,7 @@ from laodongthudo.extensions.run_record import (
     site_unreachable,
 )
 from laodongthudo.replica import build_site, serve
+from laodongthudo.report.verdict import assess
 from laodongthudo.runcontext import RunContext
 from tests.crawling import FAST, REPO, free_port, run_crawl
 
@@ -83,6 +84,33 @@ def test_exit_status() -> None:
     assert exit_status({"finish_reason": "store_unavailable"}) == 4
     assert exit_status({"finish_reason": "finished", "store/lost": 3}) == 4
     assert exit_status({"finish_reason": "finished", UNREACHABLE_STAT: "down"}) == 5
+
+
+QUIET = {"finish_reason": "finished", "listing/pages": 4, "listing/known": 30, "store/new": 0}
+
+
+@pytest.mark.parametrize(
+    ("stats", "previous", "alerted", "unreachable", "status"),
+    [
+        (QUIET, None, False, False, 0),
+        ({**QUIET, "run/bounded": "hoat-dong: stopped after 5000 listing pages"}, None, False, False, 6),
+        ({**QUIET, "store/new": 0, "listing/known": 0, "dropped/no_date": 3}, None, True, False, 3),
+        ({**QUIET, "store/new": 1, "fields/title/generic": 1}, {"fields/title/layout": 40}, True, False, 3),
+        ({**QUIET, "store/new": 1, "fields/title/generic": 1}, None, False, False, 0),  # no run before
+        ({"listing/section_stopped": 4, "skipped/listing_failed": 4}, None, False, True, 5),
+        ({**QUIET, "finish_reason": "store_unavailable"}, None, False, False, 4),
+    ],
+)  # fmt: skip
+def test_the_verdict_of_a_run_from_its_stats_alone(
+    stats: dict[str, Any], previous: dict[str, Any] | None, alerted: bool, unreachable: bool, status: int
+) -> None:
+    verdict = assess(stats, 0.10, previous)
+    assert (verdict.alert is not None, verdict.unreachable is not None, verdict.status) == (
+        alerted,
+        unreachable,
+        status,
+    )
+    assert exit_status({**stats, **verdict.stats()}) == status
 
 
 @pytest.mark.parametrize(
