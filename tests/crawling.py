@@ -51,11 +51,16 @@ def crawl_command(
     base_url: str, database_url: str, *spider_args: str, settings: dict[str, str] | None = None
 ) -> list[str]:
     """The `scrapy crawl union` command line, politeness off, for the given site and database."""
-    command = ["crawl", "union", *(arg for spider_arg in spider_args for arg in ("-a", spider_arg))]
-    return scrapy_command(command, crawl_settings(base_url, database_url, settings))
+    return scrapy_command(union_command(spider_args), crawl_settings(base_url, database_url, settings))
+
+
+def union_command(spider_args: tuple[str, ...]) -> list[str]:
+    """`crawl union` with each spider argument (`since=2025-01-01`) as `-a`."""
+    return ["crawl", "union", *(arg for spider_arg in spider_args for arg in ("-a", spider_arg))]
 
 
 def crawl_settings(base_url: str, database_url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """Politeness off, then `settings`, then the site and the database."""
     return {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}
 
 
@@ -92,8 +97,7 @@ def run_crawl(
     timeout: float = 300,
 ) -> CrawlResult:
     """`scrapy crawl union` against `base_url`, into `database_url`, politeness off."""
-    command = ["crawl", "union", *(arg for spider_arg in spider_args for arg in ("-a", spider_arg))]
-    return run_scrapy(command, crawl_settings(base_url, database_url, settings), timeout)
+    return run_scrapy(union_command(spider_args), crawl_settings(base_url, database_url, settings), timeout)
 
 
 def stored_rows(database_url: str) -> list[dict]:
