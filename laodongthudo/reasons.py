@@ -3,7 +3,7 @@ each says about the page's future (may it be read on another try?).
 
 The spider skips (`skipped/<reason>`, the `page_skipped` signal, the skipped_urls table), the pipelines drop
 (`dropped/<reason>`); the crawl state (laodongthudo.db.state) decides from the reason what later runs fetch
-again, and the run's verdict (laodongthudo.report.verdict) what raises an alert. A page skipped for a reason
+again, and the run's verdict (laodongthudo.outcome.verdict) what raises an alert. A page skipped for a reason
 that is neither transient nor markup (404, `.media`, a breadcrumb naming another section, an off-site
 redirect) says it is not a union article: it is remembered for good.
 """

@@ -25,7 +25,7 @@ from scrapy.exceptions import CloseSpider
 
 from laodongthudo import settings as defaults
 from laodongthudo.db import BatchResult, Skip, Store, StoreUnavailable, describe_error, mask_url
-from laodongthudo.report.verdict import STORE_UNAVAILABLE
+from laodongthudo.outcome.verdict import STORE_UNAVAILABLE
 from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 

@@ -29,7 +29,7 @@ from laodongthudo.extensions.run_record import (
     site_unreachable,
 )
 from laodongthudo.replica import build_site, serve
-from laodongthudo.report.verdict import assess
+from laodongthudo.outcome.verdict import assess
 from laodongthudo.runcontext import RunContext
 from tests.crawling import FAST, REPO, free_port, run_crawl
 

@@ -1,7 +1,7 @@
 """The extension that gives every crawl a `crawl_runs` row, a summary in the log, and its verdict.
 
-A thin wire: the alert policy and the exit statuses are laodongthudo.report.verdict, the row
-laodongthudo.report.record (written by laodongthudo.db.runs), the summary text laodongthudo.report.summary;
+A thin wire: the alert policy and the exit statuses are laodongthudo.outcome.verdict, the row
+laodongthudo.outcome.record (written by laodongthudo.db.runs), the summary text laodongthudo.outcome.summary;
 what the run was asked comes from the RunContext the spider publishes.
 
 The row is inserted when the spider opens (no `finished_at` yet; `host`, `pid` and a `heartbeat_at` renewed
@@ -35,9 +35,9 @@ from laodongthudo import settings as defaults
 from laodongthudo.db import StoreUnavailable, describe_error, mask_url
 from laodongthudo.db.runs import finish_run, heartbeat, previous_run_stats, start_run
 from laodongthudo.reasons import MARKUP_REASONS
-from laodongthudo.report.record import RunRecord, aware, scrub, secret_words
-from laodongthudo.report.summary import COVERAGE_FIELDS
-from laodongthudo.report.verdict import (
+from laodongthudo.outcome.record import RunRecord, aware, scrub, secret_words
+from laodongthudo.outcome.summary import COVERAGE_FIELDS
+from laodongthudo.outcome.verdict import (
     ALERT_STAT,
     BOUND_STAT,
     CAUGHT_UP_STAT,
