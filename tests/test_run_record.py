@@ -28,8 +28,8 @@ from laodongthudo.extensions.run_record import (
     markup_alert,
     site_unreachable,
 )
-from laodongthudo.replica import build_site, serve
 from laodongthudo.outcome.verdict import assess
+from laodongthudo.replica import build_site, serve
 from laodongthudo.runcontext import RunContext
 from tests.crawling import FAST, REPO, free_port, run_crawl
 

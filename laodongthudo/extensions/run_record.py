@@ -34,7 +34,6 @@ from scrapy.exceptions import NotConfigured
 from laodongthudo import settings as defaults
 from laodongthudo.db import StoreUnavailable, describe_error, mask_url
 from laodongthudo.db.runs import finish_run, heartbeat, previous_run_stats, start_run
-from laodongthudo.reasons import MARKUP_REASONS
 from laodongthudo.outcome.record import RunRecord, aware, scrub, secret_words
 from laodongthudo.outcome.summary import COVERAGE_FIELDS
 from laodongthudo.outcome.verdict import (
@@ -52,6 +51,7 @@ from laodongthudo.outcome.verdict import (
     needs_previous_run,
     site_unreachable,
 )
+from laodongthudo.reasons import MARKUP_REASONS
 from laodongthudo.runcontext import RunContext
 
 logger = logging.getLogger(__name__)

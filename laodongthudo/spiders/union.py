@@ -69,8 +69,8 @@ from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
-from laodongthudo.reasons import MARKUP_REASONS
 from laodongthudo.outcome.verdict import BOUND_STAT, CAUGHT_UP_STAT
+from laodongthudo.reasons import MARKUP_REASONS
 from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 
