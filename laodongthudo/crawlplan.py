@@ -1,16 +1,16 @@
 """What a run is asked to do: scheduled (only what is new), backfill (a date range) or refresh (re-fetch).
 
-The spider builds the plan from its arguments; pipelines read it from `spider.plan` (no spider import).
+The spider builds the plan from its arguments; pipelines read it from the run's
+`laodongthudo.runcontext.RunContext` (no spider import).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 
-# Days are Hanoi calendar days; Vietnam has kept +07:00 without daylight saving since 1975.
-HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from laodongthudo.timezone import HANOI  # days are Hanoi calendar days
 
 
 class Mode(StrEnum):

@@ -17,13 +17,12 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
 from laodongthudo.textnorm import clean_text
+from laodongthudo.timezone import HANOI
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 # What the pre-normaliser leaves on this site's pages; dateparser tries these with strptime before its full
 # (about 50 times slower) language-aware parse, which still reads anything else.
 _PRENORMALISED_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%H:%M %d/%m/%Y")

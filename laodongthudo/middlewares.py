@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from laodongthudo import settings as defaults
 from laodongthudo import urls
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ class RetryAfterMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_times = crawler.settings.getint("RETRY_AFTER_MAX_TIMES", 5)
-        self.max_delay = crawler.settings.getfloat("RETRY_AFTER_MAX_DELAY", 600.0)
+        self.max_times = crawler.settings.getint("RETRY_AFTER_MAX_TIMES", defaults.RETRY_AFTER_MAX_TIMES)
+        self.max_delay = crawler.settings.getfloat("RETRY_AFTER_MAX_DELAY", defaults.RETRY_AFTER_MAX_DELAY)
         self._waiting: dict[str, tuple[int, float]] = {}  # slot key -> (requests waiting, the slot's own delay)
 
     @classmethod
@@ -121,7 +122,7 @@ class OffsiteRedirectMiddleware:
     errback then gets an `OffsiteRedirect` (the spider counts it as `skipped/offsite_redirect`)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.base_url: str = crawler.settings.get("LDTD_BASE_URL", urls.CANONICAL_ROOT)
+        self.base_url: str = crawler.settings.get("LDTD_BASE_URL", defaults.LDTD_BASE_URL)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:

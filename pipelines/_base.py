@@ -1,12 +1,11 @@
 """What every item pipeline here shares: the crawler (None outside a crawl) and counted, logged drops.
 
 Scrapy 2.13+ passes `spider` to `process_item` only when the method requires it, so pipelines reach the
-crawl's stats and spider through the crawler given to `from_crawler`, never through `spider`.
+crawl's stats through the crawler given to `from_crawler`, never through `spider`; what they need from the
+run (the plan, known skips) comes from the RunContext the spider publishes (laodongthudo.runcontext).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -19,10 +18,6 @@ class ItemPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ItemPipeline:
         return cls(crawler)
-
-    @property
-    def spider(self) -> Any:
-        return self.crawler.spider if self.crawler is not None else None
 
     def count(self, key: str, amount: int = 1) -> None:
         if self.crawler is not None and self.crawler.stats is not None:

@@ -6,12 +6,14 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from laodongthudo.runcontext import RunContext
 from pipelines._base import ItemPipeline
 
 
 class DateRangePipeline(ItemPipeline):
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        plan = getattr(self.spider, "plan", None)  # a laodongthudo.crawlplan.CrawlPlan, when the run has one
+        context = RunContext.of(self.crawler)  # None outside a crawl of the union spider
+        plan = context.plan if context is not None else None
         if plan is None or not plan.bounded:
             return item
         adapter = ItemAdapter(item)

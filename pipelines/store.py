@@ -26,15 +26,18 @@ from typing import Any, TypeVar
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
+from laodongthudo import settings as defaults
 from laodongthudo.db import BatchResult, Skip, Store, StoreUnavailable, describe_error, mask_url
 from laodongthudo.db.pages import Page
 from laodongthudo.items import Article
+from laodongthudo.outcome.verdict import STORE_UNAVAILABLE
+from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_fetched, page_skipped
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-CLOSE_REASON = "store_unavailable"
+CLOSE_REASON = STORE_UNAVAILABLE
 COUNTED = ("new", "updated", "unchanged", "error")
 EXTRA_COUNTS = ("entities_skipped", "revisions", "skips_saved", "skips_cleared", "pages_saved")
 
@@ -51,10 +54,10 @@ class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.url: str = settings.get("DATABASE_URL") or "sqlite:///laodongthudo.db"
-        self.batch_size = max(1, settings.getint("STORE_BATCH_SIZE", 50))
-        self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", 3))
-        self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", 1.0)
+        self.url: str = settings.get("DATABASE_URL") or defaults.DATABASE_URL
+        self.batch_size = max(1, settings.getint("STORE_BATCH_SIZE", defaults.STORE_BATCH_SIZE))
+        self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", defaults.STORE_RETRY_TIMES))
+        self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", defaults.STORE_RETRY_DELAY)
         self.store: Store | None = None
         self.counts: Counter[str] = Counter()
         self._buffer: list[Any] = []
@@ -142,11 +145,10 @@ class StorePipeline:
     def _known_skip(self, url: str) -> bool:
         """Already remembered as skipped for good, and not fetched again by this run (the spider only saw it
         listed): nothing new to write. A quiet scheduled run thus writes nothing but its run record."""
-        spider = getattr(self.crawler, "spider", None)
-        plan = getattr(spider, "plan", None)
-        if plan is None or getattr(plan, "refetch_known", False):
+        context = RunContext.of(self.crawler)
+        if context is None or context.plan.refetch_known:
             return False
-        return url in getattr(spider, "skipped_before", ())
+        return url in context.skipped_before
 
     def _batch_ready(self) -> bool:
         return (

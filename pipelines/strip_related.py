@@ -23,6 +23,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -498,6 +499,105 @@ _BOX_ALNUM = _max_ascii_alnum(BOX_TITLES)
 _RELATED_ALNUM = _max_ascii_alnum(RELATED_TITLES | LEAD_IN_TITLES)
 
 
+def _drop_never_text(root: Any) -> None:
+    """Step 1: elements that are never text, comments and processing instructions."""
+    # lxml does not know these void elements and nests what follows them inside them: unwrap them first, so
+    # that dropping them cannot take the rest of the body along.
+    for el in list(root.iter(*SWALLOWING_VOID_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tag()
+    for el in list(root.iter(*DROP_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for comment in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        if comment.getparent() is not None:
+            comment.drop_tree()
+
+
+def _cut_after_body(root: Any) -> None:
+    """Step 2: an after-body box and what follows it: cut at the first one in document order."""
+    markers = [el for el in _WITH_CLASS(root) if _has_class(el, AFTER_BODY_CLASSES)]
+    markers += _headings(root, _is_box_heading, _BOX_ALNUM)
+    if markers:
+        order = {el: i for i, el in enumerate(root.iter())}
+        first = min(markers, key=order.__getitem__)
+        block = first if _has_class(first, AFTER_BODY_CLASSES) else _block_of(first, root)
+        _truncate_from(block, root)
+
+
+def _take_related(root: Any, related: dict[str, str], own_url: str | None) -> None:
+    """Step 3: related tables, then "Tin liên quan" blocks with the link lists that follow their heading; their
+    links go to `related`."""
+    for el in _WITH_CLASS(root):
+        if _has_class(el, RELATED_CLASSES) and el.getparent() is not None:
+            _harvest_links(el, related, own_url)
+            el.drop_tree()
+    for heading in _headings(root, _is_related_heading, _RELATED_ALNUM):
+        if heading.getparent() is None:
+            continue
+        block = _block_of(heading, root, max_link_density=0.5)
+        if block.getparent() is None:
+            continue
+        following = []
+        for sibling in block.itersiblings():
+            if not _is_element(sibling) or not _text(sibling) or _link_density(sibling) < 0.9:
+                break
+            following.append(sibling)
+        for el in (block, *following):
+            _harvest_links(el, related, own_url)
+            el.drop_tree()
+
+
+def _take_figures(root: Any, images: list[dict[str, Any]]) -> None:
+    """Step 4: figures become one clean <figure> per image, and every image goes to `images`."""
+    for el in list(root.iter("figure", "table")):
+        if el.getparent() is None:
+            continue
+        if el.tag == "figure" or _has_class(el, FIGURE_CLASSES):
+            parts = _figure_parts(el)
+            images.extend({"src": src, "caption": caption} for src, caption in parts)
+            if parts:
+                replacement = _make_figure(*parts[0])
+                _replace(el, replacement)
+                for src, caption in parts[1:]:
+                    extra = _make_figure(src, caption)
+                    replacement.addnext(extra)
+                    replacement = extra
+            else:
+                el.drop_tree()
+    for img in root.iter("img"):
+        if img.getparent() is not None and img.getparent().tag not in ("figure",):
+            src = _image_src(img)
+            if src and all(src != i["src"] for i in images):
+                images.append({"src": src, "caption": None})
+
+
+def _drop_repeats(root: Any, paras: list[Any], sapo: str | None, title: str | None) -> list[Any]:
+    """Step 5: repeats of the sapo (first paragraph) and of the title (anywhere); the paragraphs left."""
+    if paras:
+        sapo_text, first_text = drop_dateline(sapo), drop_dateline(paras[0][0])
+        # match_key keeps every space of a cleaned text (and adds none): a first paragraph of another number of
+        # words cannot repeat the sapo, and neither needs its (costly) key.
+        if (
+            sapo_text.count(" ") == first_text.count(" ")
+            and (sapo_key := match_key(sapo_text))
+            and match_key(first_text) == sapo_key
+        ):
+            _drop_block(*paras[0], root)
+            paras = paras[1:]
+    key = title_key(title)
+    if key:
+        # Keyed once per paragraph; a paragraph with more ASCII letters and digits than the title's key is
+        # longer than the title, whatever its accents and punctuation (see `_headings`).
+        title_alnum = _ascii_alnum_count(key)
+        is_title = [_ascii_alnum_count(text) <= title_alnum and title_key(text) == key for text, _ in paras]
+        for (text, owner), drop in zip(paras, is_title, strict=True):
+            if drop:
+                _drop_block(text, owner, root)
+        paras = [p for p, drop in zip(paras, is_title, strict=True) if not drop]
+    return paras
+
+
 class StripRelatedPipeline:
     def process_item(self, item, spider=None):
         adapter = ItemAdapter(item)
@@ -511,98 +611,15 @@ class StripRelatedPipeline:
         if root is None:
             adapter["body"], adapter["body_html"] = "", ""
             return item
-        own_url = adapter.get("url")
 
-        # 1. Never text. lxml does not know these void elements and nests what follows them inside them:
-        # unwrap them first, so that dropping them cannot take the rest of the body along.
-        for el in list(root.iter(*SWALLOWING_VOID_TAGS)):
-            if el.getparent() is not None:
-                el.drop_tag()
-        for el in list(root.iter(*DROP_TAGS)):
-            if el.getparent() is not None:
-                el.drop_tree()
-        for comment in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-            if comment.getparent() is not None:
-                comment.drop_tree()
-
+        _drop_never_text(root)
         # lxml builds an element's Python proxy (through a Python class lookup) whenever the element is reached
         # with no proxy alive: holding them all saves rebuilding them in every pass below.
         keep_alive = list(root.iter())  # noqa: F841 - only held
-
-        # 2. An after-body box and what follows it: cut at the first one in document order.
-        markers = [el for el in _WITH_CLASS(root) if _has_class(el, AFTER_BODY_CLASSES)]
-        markers += _headings(root, _is_box_heading, _BOX_ALNUM)
-        if markers:
-            order = {el: i for i, el in enumerate(root.iter())}
-            first = min(markers, key=order.__getitem__)
-            block = first if _has_class(first, AFTER_BODY_CLASSES) else _block_of(first, root)
-            _truncate_from(block, root)
-
-        # 3. Related tables, then "Tin liên quan" blocks with the link lists that follow their heading.
-        for el in _WITH_CLASS(root):
-            if _has_class(el, RELATED_CLASSES) and el.getparent() is not None:
-                _harvest_links(el, related, own_url)
-                el.drop_tree()
-        for heading in _headings(root, _is_related_heading, _RELATED_ALNUM):
-            if heading.getparent() is None:
-                continue
-            block = _block_of(heading, root, max_link_density=0.5)
-            if block.getparent() is None:
-                continue
-            following = []
-            for sibling in block.itersiblings():
-                if not _is_element(sibling) or not _text(sibling) or _link_density(sibling) < 0.9:
-                    break
-                following.append(sibling)
-            for el in (block, *following):
-                _harvest_links(el, related, own_url)
-                el.drop_tree()
-
-        # 4. Figures.
-        for el in list(root.iter("figure", "table")):
-            if el.getparent() is None:
-                continue
-            if el.tag == "figure" or _has_class(el, FIGURE_CLASSES):
-                parts = _figure_parts(el)
-                images.extend({"src": src, "caption": caption} for src, caption in parts)
-                if parts:
-                    replacement = _make_figure(*parts[0])
-                    _replace(el, replacement)
-                    for src, caption in parts[1:]:
-                        extra = _make_figure(src, caption)
-                        replacement.addnext(extra)
-                        replacement = extra
-                else:
-                    el.drop_tree()
-        for img in root.iter("img"):
-            if img.getparent() is not None and img.getparent().tag not in ("figure",):
-                src = _image_src(img)
-                if src and all(src != i["src"] for i in images):
-                    images.append({"src": src, "caption": None})
-
-        # 5. Repeats of the sapo (first paragraph) and of the title (anywhere).
-        paras = paragraphs(root)
-        if paras:
-            sapo_text, first_text = drop_dateline(adapter.get("sapo")), drop_dateline(paras[0][0])
-            # match_key keeps every space of a cleaned text (and adds none): a first paragraph of another number of
-            # words cannot repeat the sapo, and neither needs its (costly) key.
-            if (
-                sapo_text.count(" ") == first_text.count(" ")
-                and (sapo := match_key(sapo_text))
-                and match_key(first_text) == sapo
-            ):
-                _drop_block(*paras[0], root)
-                paras = paras[1:]
-        title = title_key(adapter.get("title"))
-        if title:
-            # Keyed once per paragraph; a paragraph with more ASCII letters and digits than the title's key is
-            # longer than the title, whatever its accents and punctuation (see `_headings`).
-            title_alnum = _ascii_alnum_count(title)
-            is_title = [_ascii_alnum_count(text) <= title_alnum and title_key(text) == title for text, _ in paras]
-            for (text, owner), drop in zip(paras, is_title, strict=True):
-                if drop:
-                    _drop_block(text, owner, root)
-            paras = [p for p, drop in zip(paras, is_title, strict=True) if not drop]
+        _cut_after_body(root)
+        _take_related(root, related, adapter.get("url"))
+        _take_figures(root, images)
+        paras = _drop_repeats(root, paragraphs(root), adapter.get("sapo"), adapter.get("title"))
 
         # 6. Byline: the last paragraph, when it is name-like and not the only paragraph; else the metadata's.
         sources = dict(adapter.get("field_sources") or {})

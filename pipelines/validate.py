@@ -6,6 +6,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from laodongthudo.reasons import EMPTY_BODY, NO_DATE, NO_TITLE
 from pipelines._base import ItemPipeline
 
 
@@ -14,10 +15,10 @@ class ValidatePipeline(ItemPipeline):
         adapter = ItemAdapter(item)
         url = adapter.get("url")
         if not (adapter.get("title") or "").strip():
-            raise self.drop("no_title", url)
+            raise self.drop(NO_TITLE, url)
         if not (adapter.get("body") or "").strip():
-            raise self.drop("empty_body", url)
+            raise self.drop(EMPTY_BODY, url)
         published = adapter.get("published_at")
         if published is None or published.tzinfo is None:
-            raise self.drop("no_date", url, "publication date missing or not timezone-aware")
+            raise self.drop(NO_DATE, url, "publication date missing or not timezone-aware")
         return item

@@ -9,7 +9,7 @@ Databases, all real:
 - `fresh_pg_url`: an empty database of its own for one test (CREATE DATABASE, ~0.1 s).
 - `db_url`: parametrised over sqlite and postgresql (marked `postgres`); empty for each test.
 - `pg_role_url`: an empty database owned by a new role that has a password (with URL-special characters).
-- `unreachable_pg_url`: a PostgreSQL URL with a password and a port nobody listens on.
+- `unreachable_pg_url`: a PostgreSQL URL with a password (URL-special characters) and a port nobody listens on.
 - `own_pg_cluster`: a throwaway cluster of the test's own (`PgCluster`), to pause and resume.
 """
 
@@ -21,19 +21,20 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import URL, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import Store
+from tests.crawling import free_port
 
 PG_URL_ENV = "LDTD_TEST_PG_URL"
 
@@ -45,12 +46,6 @@ def _pg_bindir() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PgCluster:
@@ -81,7 +76,7 @@ class PgCluster:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-locale", "--no-sync", "--no-instructions")  # fmt: skip
         for attempt in range(3):  # the free port may be taken before the server binds it
-            self.port = _free_port()
+            self.port = free_port()
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                           "-o", self._options(), "start")  # fmt: skip
@@ -197,7 +192,7 @@ def pg_role_url(pg_server: URL) -> Iterator[str]:
 
 @pytest.fixture
 def unreachable_pg_url() -> str:
-    return f"postgresql+psycopg://crawler:s3cret@127.0.0.1:{_free_port()}/news"
+    return f"postgresql+psycopg://crawler:{quote('s3cr@t/:%', safe='')}@127.0.0.1:{free_port()}/news"
 
 
 @pytest.fixture

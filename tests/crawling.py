@@ -1,9 +1,11 @@
-"""Running the real `scrapy crawl union` in a subprocess against a replica, for the end-to-end tests."""
+"""Test equipment shared by the end-to-end tests: a free loopback port, and `scrapy` run in a subprocess as a
+user runs it (`run_crawl`: the union spider against a replica; `run_scrapy`: any scrapy command line)."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +30,13 @@ FAST = {
 }
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (once this returns)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @dataclass
 class CrawlResult:
     returncode: int
@@ -42,17 +51,42 @@ def crawl_command(
     base_url: str, database_url: str, *spider_args: str, settings: dict[str, str] | None = None
 ) -> list[str]:
     """The `scrapy crawl union` command line, politeness off, for the given site and database."""
-    args = [sys.executable, "-m", "scrapy", "crawl", "union"]
-    for name, value in {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}.items():
+    return scrapy_command(union_command(spider_args), crawl_settings(base_url, database_url, settings))
+
+
+def union_command(spider_args: tuple[str, ...]) -> list[str]:
+    """`crawl union` with each spider argument (`since=2025-01-01`) as `-a`."""
+    return ["crawl", "union", *(arg for spider_arg in spider_args for arg in ("-a", spider_arg))]
+
+
+def crawl_settings(base_url: str, database_url: str, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """Politeness off, then `settings`, then the site and the database."""
+    return {**FAST, **(settings or {}), "LDTD_BASE_URL": base_url, "DATABASE_URL": database_url}
+
+
+def scrapy_command(command: list[str], settings: dict[str, str]) -> list[str]:
+    """`python -m scrapy` with this command and its arguments, then every setting as `-s NAME=value`."""
+    args = [sys.executable, "-m", "scrapy", *command]
+    for name, value in settings.items():
         args += ["-s", f"{name}={value}"]
-    for arg in spider_args:
-        args += ["-a", arg]
     return args
 
 
 def crawl_env() -> dict[str, str]:
     """This environment without the variables a crawl would otherwise take its site and database from."""
     return {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LDTD_BASE_URL")}
+
+
+def run_scrapy(command: list[str], settings: dict[str, str], timeout: float = 300) -> CrawlResult:
+    """A scrapy command run in the repository as a user runs it; stats read back from the JSON the STATS_FILE
+    setting names."""
+    stats_file = Path(tempfile.mkstemp(prefix="ldtd-stats-", suffix=".json")[1])
+    stats_file.unlink()
+    args = scrapy_command(command, {**settings, "STATS_FILE": str(stats_file)})
+    done = subprocess.run(args, cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=timeout)
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    stats_file.unlink(missing_ok=True)
+    return CrawlResult(done.returncode, done.stderr + done.stdout, stats)
 
 
 def run_crawl(
@@ -62,16 +96,8 @@ def run_crawl(
     settings: dict[str, str] | None = None,
     timeout: float = 300,
 ) -> CrawlResult:
-    """`scrapy crawl union` as a user runs it; stats read back from the JSON the STATS_FILE setting names."""
-    stats_file = Path(tempfile.mkstemp(prefix="ldtd-stats-", suffix=".json")[1])
-    stats_file.unlink()
-    args = crawl_command(
-        base_url, database_url, *spider_args, settings={**(settings or {}), "STATS_FILE": str(stats_file)}
-    )
-    done = subprocess.run(args, cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=timeout)
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    stats_file.unlink(missing_ok=True)
-    return CrawlResult(done.returncode, done.stderr + done.stdout, stats)
+    """`scrapy crawl union` against `base_url`, into `database_url`, politeness off."""
+    return run_scrapy(union_command(spider_args), crawl_settings(base_url, database_url, settings), timeout)
 
 
 def stored_rows(database_url: str) -> list[dict]:

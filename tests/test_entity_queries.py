@@ -12,12 +12,12 @@ from sqlalchemy import text
 
 from laodongthudo.db import make_engine
 from laodongthudo.replica import build_site, serve
+from laodongthudo.timezone import HANOI
 from laodongthudo.urls import CANONICAL_ROOT
 from tests.crawling import run_crawl
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 SEED_2019 = "/dat-ket-qua-cao-tu-nhung-net-moi-sang-tao-trong-hoat-dong-cong-doan-98821.html"
 SEED_2022 = "/hoat-dong-cong-doan-huong-ve-co-so-vi-doan-vien-nguoi-lao-dong-148269.html"
 

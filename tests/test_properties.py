@@ -151,9 +151,16 @@ TREE_TEXT = st.text(
 KINDS = ("drop", "duplicate", "shuffle", "truncate", "odd", "snippet", "text_node", "nfd", "digits", "strip_tag")
 
 
+TEXT_KINDS = ("truncate", "odd", "snippet", "nfd", "digits")  # mutations of the text; the others of the tree
+
+
 def mutate(draw: st.DrawFn, html: str) -> tuple[str, str]:
     """One mutation of the page, chosen and parameterised by hypothesis: (new html, what was done)."""
     kind = draw(st.sampled_from(KINDS))
+    return _mutate_text(draw, kind, html) if kind in TEXT_KINDS else _mutate_tree(draw, kind, html)
+
+
+def _mutate_text(draw: st.DrawFn, kind: str, html: str) -> tuple[str, str]:
     if kind == "truncate":
         at = draw(st.integers(0, len(html)))
         return html[:at], f"truncate at {at}"
@@ -179,6 +186,10 @@ def mutate(draw: st.DrawFn, html: str) -> tuple[str, str]:
             chars[at] = draw(st.sampled_from("0123456789"))
             changed.append(f"{at}={chars[at]}")
         return "".join(chars), f"digits {' '.join(changed)}"
+    raise AssertionError(f"not a text mutation: {kind}")
+
+
+def _mutate_tree(draw: st.DrawFn, kind: str, html: str) -> tuple[str, str]:
     root = _tree(html)
     if root is None:
         return html, f"{kind} (unparsable)"
@@ -280,28 +291,41 @@ def test_the_unmutated_pages_are_articles() -> None:
         assert_storable(item)
 
 
-@settings(PROFILE, max_examples=300)
-@given(mutated_article())
-def test_mutated_article_pages_give_storable_items_or_a_documented_refusal(page: Page) -> None:
-    item = extract_or_refuse(page.html, page.url)
-    if item is not None:
-        assert_storable(item)
+@st.composite
+def mutated_article_input(draw: st.DrawFn) -> tuple[str, str]:
+    page = draw(mutated_article())
+    return page.url, page.html
 
 
-@settings(PROFILE, max_examples=150)
-@given(damaged_bytes())
-def test_damaged_bytes_give_storable_items_or_a_documented_refusal(case: tuple[str, bytes]) -> None:
-    url, data = case
-    item = extract_or_refuse(data, url)
-    if item is not None:
-        assert_storable(item)
+def random_text() -> st.SearchStrategy[tuple[str, str]]:
+    text = st.text(max_size=300).filter(lambda s: not any(0xD800 <= ord(c) < 0xE000 for c in s))
+    return st.tuples(st.just(CANONICAL_ROOT + "/bai-viet-ngau-nhien-123456.html"), text)
 
 
-@settings(PROFILE, max_examples=60)
-@given(st.text(max_size=300).filter(lambda s: not any(0xD800 <= ord(c) < 0xE000 for c in s)))
-def test_random_text_is_refused(text: str) -> None:
-    # Random text is no article page: refused (no layout, no body, no date), never parsed into an item.
-    assert extract_or_refuse(text, CANONICAL_ROOT + "/bai-viet-ngau-nhien-123456.html") is None
+# What goes through the parsers and the pipeline chain (`extract`): (url, page text or bytes), how many
+# examples, and whether every one must be refused. Random text is no article page (no layout, no body, no date).
+PAGE_INPUTS = {
+    "mutated article pages": (mutated_article_input, 300, False),
+    "damaged bytes": (damaged_bytes, 150, False),
+    "random text": (random_text, 60, True),
+}
+
+
+@pytest.mark.parametrize("source", PAGE_INPUTS)
+def test_any_page_gives_a_storable_item_or_a_documented_refusal(source: str) -> None:
+    strategy, examples, refused = PAGE_INPUTS[source]
+
+    @settings(PROFILE, max_examples=examples)
+    @given(strategy())
+    def check(case: tuple[str, str | bytes]) -> None:
+        url, page = case
+        item = extract_or_refuse(page, url)
+        if refused:
+            assert item is None, "random text parsed into an item"
+        elif item is not None:
+            assert_storable(item)
+
+    check()
 
 
 @settings(PROFILE, max_examples=100)

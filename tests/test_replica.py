@@ -256,13 +256,13 @@ def test_switchable_faults() -> None:
         site.enable("no-such-fault")
 
 
-def test_seed_pages_are_served_and_in_sync() -> None:
+def test_seed_pages_are_served_and_in_sync(tmp_path: Path) -> None:
     site = build_site(20)
     seeds = [r for r in site.records.values() if r.kind == "seed"]
     assert sorted(r.id for r in seeds) == [98821, 148269]
     static = {p.name: p.read_bytes() for p in DATA.glob("seed_*.html")}
-    write_seed_pages()  # regenerating from data/seeds.json gives the committed files
-    assert {p.name: p.read_bytes() for p in DATA.glob("seed_*.html")} == static
+    write_seed_pages(tmp_path)  # regenerating from data/seeds.json gives the committed files
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("seed_*.html")} == static
     with serve(site) as srv:
         for rec in seeds:
             doc = page(srv.base_url, rec.path)

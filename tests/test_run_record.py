@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,8 +28,10 @@ from laodongthudo.extensions.run_record import (
     markup_alert,
     site_unreachable,
 )
+from laodongthudo.outcome.verdict import assess
 from laodongthudo.replica import build_site, serve
-from tests.crawling import FAST, REPO, run_crawl
+from laodongthudo.runcontext import RunContext
+from tests.crawling import FAST, REPO, free_port, run_crawl
 
 
 def run_rows(database_url: str) -> list[dict[str, Any]]:
@@ -86,6 +86,33 @@ def test_exit_status() -> None:
     assert exit_status({"finish_reason": "finished", UNREACHABLE_STAT: "down"}) == 5
 
 
+QUIET = {"finish_reason": "finished", "listing/pages": 4, "listing/known": 30, "store/new": 0}
+
+
+@pytest.mark.parametrize(
+    ("stats", "previous", "alerted", "unreachable", "status"),
+    [
+        (QUIET, None, False, False, 0),
+        ({**QUIET, "run/bounded": "hoat-dong: stopped after 5000 listing pages"}, None, False, False, 6),
+        ({**QUIET, "store/new": 0, "listing/known": 0, "dropped/no_date": 3}, None, True, False, 3),
+        ({**QUIET, "store/new": 1, "fields/title/generic": 1}, {"fields/title/layout": 40}, True, False, 3),
+        ({**QUIET, "store/new": 1, "fields/title/generic": 1}, None, False, False, 0),  # no run before
+        ({"listing/section_stopped": 4, "skipped/listing_failed": 4}, None, False, True, 5),
+        ({**QUIET, "finish_reason": "store_unavailable"}, None, False, False, 4),
+    ],
+)  # fmt: skip
+def test_the_verdict_of_a_run_from_its_stats_alone(
+    stats: dict[str, Any], previous: dict[str, Any] | None, alerted: bool, unreachable: bool, status: int
+) -> None:
+    verdict = assess(stats, 0.10, previous)
+    assert (verdict.alert is not None, verdict.unreachable is not None, verdict.status) == (
+        alerted,
+        unreachable,
+        status,
+    )
+    assert exit_status({**stats, **verdict.stats()}) == status
+
+
 @pytest.mark.parametrize(
     ("stats", "unreachable"),
     [
@@ -125,12 +152,12 @@ def test_record_from_stats_and_its_summary() -> None:
         "skipped/off_section": 5,
         "note": "postgresql://crawler:p%40ss@db/news and p@ss",
     }
-    spider = SimpleNamespace(
+    context = RunContext(
         plan=CrawlPlan.from_args(since="2025-01-01"),
         sections=("hoat-dong", "thang-cong-nhan"),
-        oldest_seen={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": datetime(2024, 12, 29, 20, tzinfo=UTC)},
+        reached_back={"hoat-dong": date(2025, 1, 2), "thang-cong-nhan": datetime(2024, 12, 29, 20, tzinfo=UTC)},
     )
-    record = RunRecord.from_stats(stats, spider, secrets=["p@ss", "p%40ss"])
+    record = RunRecord.from_stats(stats, context, secrets=["p@ss", "p%40ss"])
     assert (record.mode, record.sections, record.since, record.until) == (
         "backfill", ["hoat-dong", "thang-cong-nhan"], date(2025, 1, 1), None
     )  # fmt: skip
@@ -290,10 +317,7 @@ def test_scrapyds_runner_exits_with_the_alert_too(broken_site: str, sqlite_url: 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> None:
-    with socket.socket() as probe:  # a loopback port that nothing listens on once the probe is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = run_crawl(f"http://127.0.0.1:{port}", sqlite_url, settings={"RETRY_TIMES": "0"})
+    result = run_crawl(f"http://127.0.0.1:{free_port()}", sqlite_url, settings={"RETRY_TIMES": "0"})
     assert result.returncode == 5, result.log[-3000:]
     assert result.stat("listing/section_stopped") == 4 and result.stat("listing/pages") == 0
     assert "ERROR: The site could not be read: 4 section(s) stopped" in result.log
@@ -307,18 +331,6 @@ def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> N
     assert row["alert"] is None
     last = read_crawl_state(sqlite_url).last_run
     assert last is not None and last.complete
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(180)
-def test_a_run_without_its_database_exits_4(replica: Any, unreachable_pg_url: str) -> None:
-    result = run_crawl(replica.base_url, unreachable_pg_url, settings={"STORE_RETRY_TIMES": "0"})
-    assert result.returncode == 4, result.log[-3000:]
-    assert "Exiting with status 4: the database was unavailable (store_unavailable)" in result.log
-    assert "Cannot write the run record" in result.log
-    assert "Traceback" not in result.log
-    assert re.search(r"finish reason\s+store_unavailable", summary_of(result.log))
-    assert "s3cret" not in result.log and "s3cret" not in json.dumps(result.stats)
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,18 +24,12 @@ import pytest
 
 from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
-from tests.crawling import FAST, REPO, stored_rows
+from tests.crawling import FAST, REPO, free_port, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 PROJECT = "laodongthudo"
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def api(base: str, endpoint: str, data: list[tuple[str, str]] | None = None, **query: str) -> dict:

@@ -284,18 +284,28 @@ def test_database_password_never_appears_in_the_crawl_log(pg_role_url: str) -> N
         engine.dispose()
 
 
-@pytest.mark.postgres
-def test_database_password_never_appears_when_the_database_is_unreachable(pg_role_url: str) -> None:
-    url, password = pg_role_url, make_url(pg_role_url).password
-    assert password
-    # The same credentials against a port where nothing listens: the error paths log the URL too.
-    dead = re.sub(r"@([^:/]+):\d+/", r"@\1:1/", url)
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_a_crawl_without_its_database_exits_4_and_never_shows_the_password(unreachable_pg_url: str) -> None:
+    """The one test of an unreachable database: every error path (the store, the run record, the summary, the
+    stats) names the database with its password masked, and the crawl stops cleanly with status 4."""
+    url = make_url(unreachable_pg_url)
+    password = url.password
+    assert password and quote(password, safe="") != password  # URL-special characters: encoded in the URL
     with serve(build_site(n_articles=0, seed=19)) as server:
         # No storage retries: the point is the error paths' messages, not their patience.
         settings = {"LOG_LEVEL": "DEBUG", "STORE_RETRY_TIMES": "0"}
-        result = run_crawl(server.base_url, dead, "section=hoat-dong", settings=settings, timeout=100)
-    assert result.returncode == 4, result.log[-3000:]  # the crawl command's "database unavailable"
+        result = run_crawl(server.base_url, unreachable_pg_url, "section=hoat-dong", settings=settings, timeout=100)
+    assert result.returncode == 4, result.log[-3000:]
+    assert "Exiting with status 4: the database was unavailable (store_unavailable)" in result.log
     assert "Spider closed (store_unavailable)" in result.log
+    assert re.search(r"articles\s+new 0, updated 0, unchanged 0", result.log)  # the summary: nothing stored
+    masked = f"postgresql+psycopg://crawler:***@127.0.0.1:{url.port}/news"
+    assert f"Cannot store items in the database {masked}" in result.log
+    assert "Connection refused" in result.log
+    assert f"Cannot write the run record to {masked}" in result.log
+    assert re.search(r"finish reason\s+store_unavailable", result.log)
+    assert "Traceback" not in result.log
     assert_secret_absent(result, password)
 
 

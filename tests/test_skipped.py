@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,8 +13,9 @@ from sqlalchemy import select
 
 from laodongthudo.crawlplan import CrawlPlan
 from laodongthudo.db import Skip, SkippedUrlRow, Store, make_engine
-from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, is_transient_skip, read_crawl_state
+from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, read_crawl_state
 from laodongthudo.items import Article
+from laodongthudo.reasons import is_transient_skip
 from laodongthudo.replica import (
     FLAKY_PATH,
     MALFORMED_PATH,
@@ -26,6 +26,7 @@ from laodongthudo.replica import (
     build_site,
     serve,
 )
+from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 from laodongthudo.urls import CANONICAL_ROOT
 from pipelines.store import StorePipeline
@@ -149,8 +150,7 @@ def test_the_pipeline_records_skip_signals_with_its_batches(db_url: str) -> None
 def test_a_page_known_as_skipped_is_rewritten_only_when_fetched_again(sqlite_url: str, refresh: bool) -> None:
     pipeline = make_pipeline(sqlite_url)
     # A scheduled run only sees such a page listed; a refresh run fetches it again.
-    pipeline.crawler.spider = SimpleNamespace(plan=CrawlPlan.from_args(refresh="1" if refresh else None),
-                                              skipped_before={url(1)})  # fmt: skip
+    RunContext(CrawlPlan.from_args(refresh="1" if refresh else None), skipped_before={url(1)}).publish(pipeline.crawler)
 
     async def crawl() -> None:
         await pipeline.open_spider()

@@ -10,11 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 import sqlite3
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.exceptions import CloseSpider
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, make_url, select
 
 from laodongthudo.db import ArticleRow, EntityRow, make_engine, upgrade
 from laodongthudo.items import Article
 from pipelines.store import StorePipeline
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.crawling import run_scrapy
 
 
 def article(n: int, version: int = 1, **fields: Any) -> Article:
@@ -223,90 +217,30 @@ def test_items_lost_to_an_outage_are_counted(db_url: str, caplog: pytest.LogCapt
     assert any("4 items were not stored" in r.getMessage() for r in caplog.records)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+ITEMS_SPIDER = Path(__file__).with_name("items_spider.py")
 
 
-def test_unreachable_database_stops_the_crawl_with_a_clear_reason(caplog: pytest.LogCaptureFixture) -> None:
-    pipeline = make_pipeline(f"postgresql+psycopg://crawler:s3cret@127.0.0.1:{free_port()}/news")
-    with caplog.at_level(logging.ERROR), pytest.raises(CloseSpider) as stop:
-        asyncio.run(pipeline.open_spider())
-    assert stop.value.reason == "store_unavailable"
-    [record] = [r for r in caplog.records if r.name == "pipelines.store"]
-    assert "crawler:***@127.0.0.1" in record.getMessage()
-    assert "Connection refused" in record.getMessage()
-    assert "s3cret" not in caplog.text
-
-
-CRAWL_SCRIPT = textwrap.dedent(
-    """
-    import json, sys
-    import scrapy
-    from scrapy.crawler import CrawlerProcess
-    from laodongthudo.items import Article
-
-    class Items(scrapy.Spider):
-        name = "items"
-
-        async def start(self):
-            for n in range(int(self.count)):
-                yield Article(
-                    url=f"https://laodongthudo.vn/tin-{n}-{n}.html", article_id=n, title=f"Tin {n}",
-                    content_hash=f"h{n}-{self.version if n == 0 else 1}",
-                    entities=[{"type": "PERSON", "name": "Nguyễn Văn Hoà", "count": 1}],
-                )
-
-    process = CrawlerProcess(settings={
-        "ITEM_PIPELINES": {"pipelines.store.StorePipeline": 900},
-        "DATABASE_URL": sys.argv[1], "STORE_BATCH_SIZE": 4, "STORE_RETRY_TIMES": 0,
-        "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False, "LOG_LEVEL": "INFO",
-    })
-    crawler = process.create_crawler(Items)
-    process.crawl(crawler, count=sys.argv[2], version=sys.argv[3])
-    process.start()
-    print("STATS=" + json.dumps(crawler.stats.get_stats(), default=str))
-    """
-)
-
-
-def run_crawl(tmp_path: Path, url: str, count: int, version: int = 1) -> tuple[dict[str, Any], str]:
-    script = tmp_path / "crawl.py"
-    script.write_text(CRAWL_SCRIPT)
-    done = subprocess.run(
-        [sys.executable, str(script), url, str(count), str(version)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    [line] = [line for line in done.stdout.splitlines() if line.startswith("STATS=")]
-    return json.loads(line.removeprefix("STATS=")), done.stderr
+def crawl_items(url: str, count: int, version: int = 1) -> tuple[dict[str, Any], str]:
+    """`scrapy runspider` of tests/items_spider.py with the store pipeline alone, into `url`."""
+    command = ["runspider", str(ITEMS_SPIDER), "-a", f"count={count}", "-a", f"version={version}"]
+    settings = {
+        "ITEM_PIPELINES": json.dumps({"pipelines.store.StorePipeline": 900}),
+        "DATABASE_URL": url, "STORE_BATCH_SIZE": "4", "STORE_RETRY_TIMES": "0", "RUN_RECORD_ENABLED": "False",
+    }  # fmt: skip
+    result = run_scrapy(command, settings, timeout=120)
+    assert result.returncode == 0, result.log[-3000:]
+    return result.stats, result.log
 
 
 @pytest.mark.slow
 def test_a_real_crawl_stores_and_recrawls(db_url: str, tmp_path: Path) -> None:
-    stats, log = run_crawl(tmp_path, db_url, 10)
+    stats, log = crawl_items(db_url, 10)
     assert stats["finish_reason"] == "finished"
     assert (stats["store/new"], stats["store/batches"], stats["item_scraped_count"]) == (10, 3, 10)
     assert "Storing items in" in log
     assert count_rows(db_url) == 10
 
-    stats, _ = run_crawl(tmp_path, db_url, 11, version=2)  # article 0 edited, article 10 new
+    stats, _ = crawl_items(db_url, 11, version=2)  # article 0 edited, article 10 new
     assert (stats["store/new"], stats["store/updated"], stats["store/unchanged"]) == (1, 1, 9)
     assert count_rows(db_url) == 11
     assert count_rows(db_url, EntityRow) == 1
-
-
-@pytest.mark.slow
-def test_a_real_crawl_without_its_database_stops_cleanly(tmp_path: Path) -> None:
-    url = f"postgresql://crawler:s3cret@127.0.0.1:{free_port()}/news"
-    stats, log = run_crawl(tmp_path, url, 5)
-    assert stats["finish_reason"] == "store_unavailable"
-    assert stats.get("item_scraped_count", 0) == 0
-    assert "Cannot store items in the database postgresql://crawler:***@127.0.0.1" in log
-    assert "s3cret" not in log
-    assert "Traceback" not in log

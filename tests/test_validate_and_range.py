@@ -1,5 +1,4 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy.exceptions import DropItem
@@ -7,11 +6,10 @@ from scrapy.utils.test import get_crawler
 
 from laodongthudo.items import Article
 from laodongthudo.spiders.union import UnionSpider
+from laodongthudo.timezone import HANOI
 from pipelines.date_range import DateRangePipeline
 from pipelines.fingerprint import FingerprintPipeline
 from pipelines.validate import ValidatePipeline
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def article(**fields) -> Article:

@@ -14,36 +14,17 @@ from sqlalchemy import Connection, inspect, select
 from sqlalchemy.engine import make_url
 
 from laodongthudo import settings as defaults
-from laodongthudo.reasons import MARKUP_REASONS, TRANSIENT_REASONS
+from laodongthudo.reasons import is_retryable_skip
 
 from .engine import make_engine, mask_url
 from .models import ArticleRow, CrawlRunRow, SkippedUrlRow
 
 logger = logging.getLogger(__name__)
 
-# A page that failed for a reason that may pass (connection lost, 5xx, 429 after Scrapy's retries) is
-# fetched again by the next scheduled runs, until it has failed in this many of them.
+# A page that failed for a reason that may pass (laodongthudo.reasons: transient or markup) is fetched again
+# by the next scheduled runs, until it has failed in this many of them.
 TRANSIENT_GIVE_UP_AFTER = 3
 WHOLE_SECTION = "cong-doan"  # the listing of every union article
-
-
-# Transient and markup reasons (laodongthudo.reasons): later runs fetch such a page again, a bounded number
-# of times; a markup failure is forgotten altogether after a run that raised the markup alert.
-
-
-def is_transient_skip(reason: str, status: int | None = None) -> bool:
-    """Could fetching the page again work? (A 404, an off-section or malformed page stays what it is.)"""
-    if reason in TRANSIENT_REASONS:
-        return True
-    code = status
-    if code is None and reason.startswith("http_") and reason[5:].isdigit():
-        code = int(reason[5:])
-    return code is not None and (code >= 500 or code in (408, 429))
-
-
-def is_retryable_skip(reason: str, status: int | None = None) -> bool:
-    """Should later runs fetch the page again (a bounded number of times)? Transient and markup reasons."""
-    return reason in MARKUP_REASONS or is_transient_skip(reason, status)
 
 
 @dataclass(frozen=True)

@@ -296,11 +296,6 @@ class Store:
             logger.warning("Cannot store %d fetched pages: %s", len(pages), describe_error(error))
             return 0
 
-    def forget_skips(self, urls: Iterable[str]) -> int:
-        """Delete these URLs from skipped_urls (a refresh should fetch them again); how many there were."""
-        with self.engine.begin() as connection:
-            return self._clear_skips(connection, list(urls))
-
     def _raise_if_transient(self, error: Exception) -> None:
         if is_transient(error):
             raise StoreUnavailable(f"database {mask_url(self.engine.url)}: {describe_error(error)}") from error

@@ -5,15 +5,14 @@ Migrations import these, so keep them backward compatible: change storage only w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-# Vietnam has kept +07:00 without daylight saving since 1975: a fixed offset needs no tz database.
-HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from laodongthudo.timezone import HANOI
 
 # JSON everywhere, JSONB on PostgreSQL (indexable, compact).
 JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")

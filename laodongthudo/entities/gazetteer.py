@@ -16,7 +16,7 @@ from laodongthudo.textnorm import match_key
 # Type words as the paper writes them before a name, lower-case canonical form.
 UNIT_TYPES: tuple[str, ...] = ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn")
 # Provinces that are cities: their organisations read "... thành phố Hà Nội", others "... tỉnh Bắc Ninh".
-HANOI = "Hà Nội"
+HANOI_NAME = "Hà Nội"  # the city's name as the paper writes it
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from laodongthudo.entities.gazetteer import HANOI
+from laodongthudo.entities.gazetteer import HANOI_NAME
 from laodongthudo.entities.lexicon import HANOI_PARKS
 from laodongthudo.entities.places import continuation, hanoi_parks_end, place_at, typed_place_at
 from laodongthudo.entities.proper_names import name_run
@@ -129,7 +129,7 @@ def _party(seg: Segment, i: int, j: int, head: str, kind: str) -> Org | None:
         return Org(0, place.end, f"{head} {place.name}", [place], kind="party")
     if head_key == key_of("Thành ủy"):
         # In this paper "Thành ủy" alone is Hanoi's city party committee.
-        return Org(0, j, f"Thành ủy {HANOI}", kind="party")
+        return Org(0, j, f"Thành ủy {HANOI_NAME}", kind="party")
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from laodongthudo.entities.gazetteer import HANOI
+from laodongthudo.entities.gazetteer import HANOI_NAME
 from laodongthudo.entities.segment import Place, Segment
 from laodongthudo.entities.tokens import key_of, longest_match
 
@@ -27,7 +27,7 @@ def province_at(seg: Segment, i: int) -> Place | None:
     if found is None:
         return None
     size, (short, kind) = found
-    return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI)
+    return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI_NAME)
 
 
 def hanoi_district_at(seg: Segment, i: int) -> Place | None:
@@ -62,7 +62,7 @@ def named_unit_at(seg: Segment, unit_type: str, i: int) -> Place | None:
             # "thành phố Hà Tĩnh" is the city, "tỉnh Hà Tĩnh" and "thành phố Hà Nội" the provinces.
             if hit and hit[1] == unit_type:
                 short, kind = hit
-                return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI)
+                return Place(i, i + size, short, f"{kind} {short}", kind, hanoi_city=short == HANOI_NAME)
         short = gaz.unit(unit_type, key)
         if short:
             name = f"{unit_type} {short}"
@@ -86,7 +86,7 @@ def typed_place_at(seg: Segment, i: int, implicit_city: bool = False) -> Place |
         place.start = i
         return place
     if implicit_city and unit_type == "thành phố" and (first.cap or first.key == "tp"):
-        return Place(i, j, HANOI, f"thành phố {HANOI}", "thành phố", hanoi_city=True, implicit=True)
+        return Place(i, j, HANOI_NAME, f"thành phố {HANOI_NAME}", "thành phố", hanoi_city=True, implicit=True)
     return None
 
 

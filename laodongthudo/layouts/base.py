@@ -7,7 +7,6 @@ all of them and lives here. Parsers read, they never clean: text comes out as th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from parsel import Selector, SelectorList
 
@@ -33,7 +32,6 @@ class ArticleLayout:
 
     name: str
     marker: str  # present on every page of this layout, and only there
-    seen_until: date | None  # last day the template was seen live; None: current
     body: Selectors
     title: Selectors
     kicker: Selectors

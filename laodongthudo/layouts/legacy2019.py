@@ -1,13 +1,10 @@
 """The 2019/2020 article template: `.content_detail`, `.detail_info`, `.title_new_nav`, `.tool`."""
 
-from datetime import date
-
 from laodongthudo.layouts.base import ArticleLayout
 
 LEGACY_2019 = ArticleLayout(
     name="legacy2019",
     marker=".detail_info",
-    seen_until=date(2020, 12, 31),
     body=(".content_detail .detail_info", ".detail_info"),
     title=(".content_detail h1", "h1.title_detail"),
     kicker=(".content_detail .sub_title", ".content_detail .kicker"),

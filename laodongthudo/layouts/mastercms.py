@@ -5,7 +5,6 @@ from laodongthudo.layouts.base import ArticleLayout
 MASTERCMS = ArticleLayout(
     name="mastercms",
     marker="div.__MASTERCMS_CONTENT, div.__MB_MASTERCMS_EL, #__MB_MASTERCMS_EL_3",
-    seen_until=None,
     body=("#__MB_MASTERCMS_EL_3", "div.__MB_MASTERCMS_EL", "div.__MASTERCMS_CONTENT"),
     title=("h1.article-detail-title", ".article-detail h1"),
     kicker=(".article-detail-subtitle", ".article-detail .sub-title", ".article-detail .sub_title"),

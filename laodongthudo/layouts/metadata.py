@@ -13,7 +13,6 @@ class PageMetadata:
     title: str | None = None
     description: str | None = None
     keywords: list[str] = field(default_factory=list)
-    canonical: str | None = None
     published: list[str] = field(default_factory=list)  # ISO strings: article:published_time, JSON-LD
     author: str | None = None  # meta name="author", JSON-LD author name
 
@@ -74,7 +73,6 @@ def read_metadata(page: Selector) -> PageMetadata:
         or page.css("title::text").get(),
         description=_meta(page, "og:description", "description"),
         keywords=[k for k in keywords.split(",") if k.strip()],
-        canonical=page.css('link[rel="canonical"]::attr(href)').get() or _meta(page, "og:url"),
         published=published,
         author=_person((_meta(page, "author"), _json_ld_author(articles)), _meta(page, "og:site_name")),
     )

@@ -113,10 +113,11 @@ def seed_entities(name: str) -> list[dict]:
     return seed_data()[name].get("entities", [])
 
 
-def write_seed_pages() -> list[Path]:
+def write_seed_pages(directory: Path = DATA) -> list[Path]:
+    """Render the seed pages from data/seeds.json into `directory` (the committed copies by default)."""
     paths = []
     for name in seed_data():
-        target = DATA / f"{name}.html"
+        target = directory / f"{name}.html"
         target.write_text(render_article(seed_view(name)), encoding="utf-8")
         paths.append(target)
     return paths

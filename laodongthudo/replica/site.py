@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from laodongthudo.timezone import HANOI
+
 from . import render as R
 from .generate import UNION_TOPICS, compose
 from .seeds import DATA, FixedArticle, linked_articles, seed_articles, seed_data
-from .text import HANOI, alt_text, encode_cp1258, image_src, slugify
+from .text import alt_text, encode_cp1258, image_src, slugify
 from .vocab import EDITORS
 
 UNION_ROOT = "cong-doan"
@@ -712,6 +714,11 @@ class Site:
             return Response(200, page[: cut + 40].encode())
         if rec.id in self.nfd_ids:
             page = unicodedata.normalize("NFD", page)
+        faulty = self._served_with_faults(rec, path, page)
+        return faulty if faulty is not None else Response(200, page.encode())
+
+    def _served_with_faults(self, rec: ArticleRecord, path: str, page: str) -> Response | None:
+        """The rendered page as a switched-on fault of its path serves it; None: no fault applies."""
         faults = self.faults
         if path == SWITCHABLE_PATHS["slow"] and "slow" in faults:
             return Response(200, page.encode(), delay=self.slow_seconds)
@@ -731,7 +738,7 @@ class Site:
             return _huge(page.encode(), sized=False)
         if path == self.fault_paths.get("truncated_body") and "truncated_body" in faults:
             return Response(200, _cut_in_body(page, self.content(rec).comp.paragraphs).encode())
-        return Response(200, page.encode())
+        return None
 
     def _parse_listing_path(self, path: str) -> tuple[str, int] | None:
         """(section, page) of a listing URL in the form its section's pager links; None for anything else."""

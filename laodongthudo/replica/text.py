@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
-
-HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from datetime import datetime
 
 WEEKDAYS_WORD = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 WEEKDAYS_DIGIT = ("Thứ 2", "Thứ 3", "Thứ 4", "Thứ 5", "Thứ 6", "Thứ 7", "Chủ nhật")

@@ -60,7 +60,8 @@ from scrapy.utils.job import job_dir
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-from laodongthudo import urls
+from laodongthudo import reasons, urls
+from laodongthudo import settings as defaults
 from laodongthudo.crawlplan import CrawlPlan, Mode, hanoi_day
 from laodongthudo.decoding import page_text
 from laodongthudo.failures import decompressed_too_large
@@ -68,7 +69,9 @@ from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
+from laodongthudo.outcome.verdict import BOUND_STAT, CAUGHT_UP_STAT
 from laodongthudo.reasons import MARKUP_REASONS
+from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 
 # The union subsections (site-notes, "URLs"); `cong-doan` is the whole-section listing.
@@ -81,16 +84,16 @@ PageKey = tuple[str, str]  # (section, listing page as path and query)
 def failure_reason(failure: Failure) -> str:
     """A stats key for a request that failed for good: a timeout and an oversize page are not the same news."""
     if failure.check(OffsiteRedirect):
-        return "offsite_redirect"
+        return reasons.OFFSITE_REDIRECT
     if failure.check(DownloadTimeoutError, TimeoutError, TwistedTimeoutError):
-        return "timeout"
+        return reasons.TIMEOUT
     if failure.check(DownloadCancelledError) or decompressed_too_large(failure):  # over DOWNLOAD_MAXSIZE
-        return "too_large"
+        return reasons.TOO_LARGE
     if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
+        return reasons.http_reason(failure.value.response.status)
     if failure.check(IgnoreRequest):  # a downloader middleware refused it (HttpError is one too: above)
         return "robots_txt" if "robots" in failure.getErrorMessage().lower() else "ignored"
-    return "failed"
+    return reasons.FAILED
 
 
 def drop_reason(exception: BaseException | None) -> str | None:
@@ -104,12 +107,10 @@ _DROP_REASON = re.compile(r"^([a-z_]+): ")
 logger = logging.getLogger(__name__)
 
 ARGUMENTS = ("section", "since", "until", "refresh")
-CHECKPOINT_INTERVAL = 5.0  # default seconds between two checkpoints of a backfill (LDTD_CHECKPOINT_INTERVAL)
 RUNNING_MARK = "union.running"  # in JOBDIR while a run is open; left behind by a run that did not close
 STATE_KEY = "union"  # the spider's part of `self.state`
 STATE_VERSION = 2  # checkpoints keyed by listing URL (version 1 counted pages by number)
 MARKUP_EXAMPLES = 3  # example URLs kept per markup reason for the alert
-BOUND_STAT = "run/bounded"  # set when a section stopped at a bound (the run exits 6)
 
 
 @dataclass
@@ -182,9 +183,11 @@ class UnionSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sections = self._parse_sections(section)
         self.plan = CrawlPlan.from_args(since, until, refresh)
+        # Published on the crawler for the pipelines and the run record; the sets below are its own.
+        self.run_context = RunContext(self.plan, self.sections)
         self.known: dict[str, datetime | None] = {}  # stored article URL -> publication time
         self.catching_up = False  # a scheduled run after an incomplete one reads every listing page
-        self.skipped_before: set[str] = set()  # URLs earlier runs skipped for good
+        self.skipped_before: set[str] = self.run_context.skipped_before  # URLs earlier runs skipped for good
         self.retry_urls: set[str] = set()  # URLs earlier runs could not read, to be tried again
         self.retries_sent = False
         self.requested: set[str] = set()  # article URLs asked for in this run
@@ -198,7 +201,7 @@ class UnionSpider(scrapy.Spider):
         self.listing_outstanding: dict[PageKey, int] = {}  # listing pages asked for, with no outcome yet
         self.barren: dict[str, int] = {}  # section -> pages in a row that brought no article
         self.unknown_layout_warned: set[str] = set()  # sections whose unknown listing layout was logged
-        self.oldest_seen: dict[str, date] = {}
+        self.oldest_seen: dict[str, date] = self.run_context.reached_back
         self.progress: dict[str, SectionProgress] = {}  # checkpointed (backfills with JOBDIR)
         self.jobdir: str | None = None
         self._checkpointed_at = 0.0
@@ -210,6 +213,7 @@ class UnionSpider(scrapy.Spider):
         except ValueError as error:
             logger.error("Bad arguments for the union spider: %s", error)
             raise
+        spider.run_context.publish(crawler)
         crawler.signals.connect(spider._item_scraped, signal=signals.item_scraped)
         for signal in (signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_not_stored, signal=signal)
@@ -264,14 +268,15 @@ class UnionSpider(scrapy.Spider):
     def _load_crawl_state(self) -> None:
         from laodongthudo.db.state import read_crawl_state  # the database is optional for the spider
 
-        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER")
+        dead_after = self.settings.getfloat("RUN_RECORD_DEAD_AFTER", defaults.RUN_RECORD_DEAD_AFTER)
         state = read_crawl_state(self.settings.get("DATABASE_URL"), self.sections, dead_after)
-        self.known, self.skipped_before = state.known_articles, state.skipped_urls
+        self.known = state.known_articles
+        self.skipped_before.update(state.skipped_urls)
         self.retry_urls = state.retry_urls
         if self.plan.mode is Mode.SCHEDULED and state.last_run is not None and not state.last_run.complete:
             # Articles that run fetched but could not store sit behind stored ones: page on to the end.
             self.catching_up = True
-            self.crawler.stats.set_value("run/caught_up", state.last_run.describe())
+            self.crawler.stats.set_value(CAUGHT_UP_STAT, state.last_run.describe())
             self.logger.warning(
                 "The last run did not complete: this scheduled run reads every listing page (fetching only "
                 "unseen articles) to fill the gap it may have left"
@@ -383,7 +388,7 @@ class UnionSpider(scrapy.Spider):
         if not self.checkpointing or not self.jobdir:
             return
         now = time.monotonic()
-        interval = self.settings.getfloat("LDTD_CHECKPOINT_INTERVAL", CHECKPOINT_INTERVAL)
+        interval = self.settings.getfloat("LDTD_CHECKPOINT_INTERVAL", defaults.LDTD_CHECKPOINT_INTERVAL)
         if not force and now - self._checkpointed_at < interval:
             return
         self._checkpointed_at = now
@@ -414,7 +419,7 @@ class UnionSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("listing/pager_loop")
                 self.logger.warning("%s: listing page %d links back to %s; section done", section, page - 1, url)
             return  # a resumed queue and this run's own paging both reached it
-        if len(url) > self.settings.getint("URLLENGTH_LIMIT", 2083):
+        if len(url) > self.settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT):
             self._skip(url, "url_too_long", None, canonical=False, detail=f"{len(url)} characters")
             self._section_stopped(section, page, "its URL is too long to request")
             return
@@ -440,7 +445,12 @@ class UnionSpider(scrapy.Spider):
         self.pages_parsed.add(key)
         self.pages_requested.add(key)  # also when the request came from a resumed queue
         if response.status != 200 or not isinstance(response, TextResponse):
-            self._skip(response.url, f"listing_http_{response.status}", response.status, canonical=False)
+            self._skip(
+                response.url,
+                reasons.LISTING_PREFIX + reasons.http_reason(response.status),
+                response.status,
+                canonical=False,
+            )
             self._section_stopped(section, page, f"HTTP {response.status}")
             return
         self.crawler.stats.inc_value("listing/pages")
@@ -483,7 +493,7 @@ class UnionSpider(scrapy.Spider):
         )
 
     def _bounded_links(self, section: str, page: int, url: str, links: list[str]) -> list[str]:
-        limit = self.settings.getint("MAX_LINKS_PER_LISTING", 200)
+        limit = self.settings.getint("MAX_LINKS_PER_LISTING", defaults.MAX_LINKS_PER_LISTING)
         if len(links) <= limit:
             return links
         self.crawler.stats.inc_value("listing/links_capped")
@@ -529,7 +539,7 @@ class UnionSpider(scrapy.Spider):
                 state.dates.append(published)
         else:
             target = urls.on_base(url, self.base_url)
-            if len(target) > self.settings.getint("URLLENGTH_LIMIT", 2083):
+            if len(target) > self.settings.getint("URLLENGTH_LIMIT", defaults.URLLENGTH_LIMIT):
                 # Scrapy would drop it without calling back: the page would wait for it for ever.
                 self._skip(target, "url_too_long", None, canonical=False, detail=f"{len(target)} characters")
                 return
@@ -563,8 +573,8 @@ class UnionSpider(scrapy.Spider):
         done = True
         scheduled = self.plan.mode is Mode.SCHEDULED and not self.reads_everything
         barren = self.barren[section] = 0 if state.productive or not state.unseen else self.barren.get(section, 0) + 1
-        max_barren = self.settings.getint("MAX_BARREN_LISTING_PAGES", 3)
-        max_pages = self.settings.getint("MAX_LISTING_PAGES", 5000)
+        max_barren = self.settings.getint("MAX_BARREN_LISTING_PAGES", defaults.MAX_BARREN_LISTING_PAGES)
+        max_pages = self.settings.getint("MAX_LISTING_PAGES", defaults.MAX_LISTING_PAGES)
         if scheduled and not state.unseen:
             self.logger.info("%s: listing page %d holds nothing new; section done", section, page)
         elif self.plan.since and state.dates and all(self.plan.before_range(d) for d in state.dates):
@@ -625,11 +635,11 @@ class UnionSpider(scrapy.Spider):
         lost_pages = sorted(self.listing_outstanding.items())
         self.listing_outstanding.clear()
         for (section, ref), page in lost_pages:
-            self._skip(urls.on_base(ref, self.base_url), "lost", None, canonical=False, detail="no answer came")
+            self._skip(urls.on_base(ref, self.base_url), reasons.LOST, None, canonical=False, detail="no answer came")
             self._section_stopped(section, page, "its request was dropped without an answer")
         lost = sorted({url for state in self.waiting_pages.values() for url in state.pending})
         for url in lost:
-            self._skip(url, "lost", None, detail="the request was dropped without an answer")
+            self._skip(url, reasons.LOST, None, detail="the request was dropped without an answer")
             self._resolve_url(url, None, stored=False)
         for request in self._retry_requests():
             self.crawler.engine.crawl(request)
@@ -657,7 +667,7 @@ class UnionSpider(scrapy.Spider):
         if url := response.meta.get("listed_url"):
             self.requested.add(url)  # also when the request came from a resumed queue
         if response.status != 200:
-            self._skip_article(response, f"http_{response.status}", response.status)
+            self._skip_article(response, reasons.http_reason(response.status), response.status)
             return
         if not isinstance(response, TextResponse):
             self._skip_article(response, "not_html", response.status)
@@ -669,17 +679,20 @@ class UnionSpider(scrapy.Spider):
         try:
             article = parse_article(html, response.url)
         except NotAnArticle as exc:
-            reason = "template_shell" if exc.reason == "no_body" and is_template_shell(html) else exc.reason
+            shell = exc.reason == reasons.NO_BODY and is_template_shell(html)
+            reason = reasons.TEMPLATE_SHELL if shell else exc.reason
             self._skip_article(response, reason, response.status, exc.detail)
             return
         path = article.section_path or ""
         listed_in = response.meta.get("listed_in")
         if path and not path.startswith(UNION_ROOT):
-            self._skip_article(response, "off_section", response.status, f"breadcrumb {article.section_path}")
+            self._skip_article(response, reasons.OFF_SECTION, response.status, f"breadcrumb {article.section_path}")
             return
         if not path:
             if not listed_in:
-                self._skip_article(response, "no_section", response.status, "no breadcrumb, not listed in a section")
+                self._skip_article(
+                    response, reasons.NO_SECTION, response.status, "no breadcrumb, not listed in a section"
+                )
                 return
             # Listed in a union section's own column and naming no other: it belongs there.
             article.section_path = UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"
@@ -729,7 +742,8 @@ class UnionSpider(scrapy.Spider):
         section, page = kwargs.get("section", "?"), kwargs.get("page", 0)
         ref = kwargs.get("ref") or urls.site_ref(failure.request.url)
         self.listing_outstanding.pop((section, ref), None)
-        reason = "offsite_redirect" if failure.check(OffsiteRedirect) else f"listing_{failure_reason(failure)}"
+        offsite = failure.check(OffsiteRedirect)
+        reason = reasons.OFFSITE_REDIRECT if offsite else reasons.LISTING_PREFIX + failure_reason(failure)
         self._skip(failure.request.url, reason, None, canonical=False, detail=failure.getErrorMessage())
         self._section_stopped(section, page, failure.getErrorMessage())
 
