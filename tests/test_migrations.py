@@ -28,6 +28,7 @@ STEPS = [
     ("0005_crawl_runs", {"crawl_runs"}),
     ("0006_field_sources", set()),  # a column of articles
     ("0007_run_liveness", set()),  # liveness columns of crawl_runs
+    ("0010_run_outcome", set()),  # exit status and site root of crawl_runs
 ]
 
 

@@ -263,6 +263,8 @@ class RunRecord:
     host: str | None = None
     pid: int | None = None
     reached_back: dict[str, date] = field(default_factory=dict)  # not stored: in `stats` as progress/*
+    exit_status: int | None = None  # exit_status(stats); empty on the row while the run goes on
+    base_url: str | None = None  # LDTD_BASE_URL: the live site or a replica
     id: int | None = None
 
     @property
@@ -286,6 +288,7 @@ class RunRecord:
             "sections": [str(s) for s in getattr(spider, "sections", ()) or ()],
             "since": getattr(plan, "since", None),
             "until": getattr(plan, "until", None),
+            "base_url": _base_url(spider),
             "dropped": {},
             "skipped": {},
             "stats": {},
@@ -320,13 +323,15 @@ class RunRecord:
             skipped=_by_reason(stats, "skipped/"),
             errors=_int(stats, "log_count/ERROR") + _int(stats, "store/error"),
             finish_reason=stats.get("finish_reason"),
-            alert=stats.get(ALERT_STAT),
+            alert=run_alert(stats),
             stats=scrub(dict(stats), list(secrets)),
             items_lost=_int(stats, "store/lost"),
             caught_up=stats.get(CAUGHT_UP_STAT),
             host=this_host(),
             pid=os.getpid(),
             reached_back={str(k): _day(v) for k, v in reached.items() if isinstance(v, date)},
+            exit_status=exit_status(stats),
+            base_url=_base_url(spider),
         )
 
     def row(self) -> dict[str, Any]:
@@ -384,6 +389,7 @@ class RunRecord:
             ("skipped", reasons(self.skipped)),
             ("errors", str(self.errors)),
             ("finish reason", self.finish_reason or "-"),
+            ("exit status", str(self.exit_status) if self.exit_status is not None else "-"),
         ]
         replaced = _int(self.stats, "decode/replacement_chars")
         if replaced:
@@ -405,8 +411,8 @@ class RunRecord:
             rows.append(("coverage", coverage))
         if self.stats.get(BOUND_STAT):
             rows.append(("STOPPED AT A BOUND", str(self.stats[BOUND_STAT])))
-        if self.alert:
-            rows.append(("ALERT", self.alert))
+        if self.stats.get(ALERT_STAT):  # `alert` holds the lines below too
+            rows.append(("ALERT", self.stats[ALERT_STAT]))
         if self.stats.get(UNREACHABLE_STAT):
             rows.append(("ALERT", self.stats[UNREACHABLE_STAT]))
         width = max(len(label) for label, _ in rows)
@@ -526,7 +532,7 @@ class RunRecordExtension:
         for attempt in range(retries + 1):
             try:
                 return await asyncio.to_thread(
-                    write_run, self.database_url, record, forget_markup_skips=bool(record.alert)
+                    write_run, self.database_url, record, forget_markup_skips=bool(record.stats.get(ALERT_STAT))
                 )
             except StoreUnavailable as error:
                 if attempt == retries:
@@ -535,6 +541,24 @@ class RunRecordExtension:
                 logger.warning("%s; writing the run record again in %.1f s", error, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _base_url(spider: Spider | None) -> str | None:
+    settings = getattr(spider, "settings", None)
+    return str(settings.get("LDTD_BASE_URL")).rstrip("/") if settings is not None else None
+
+
+def run_alert(stats: Mapping[str, Any]) -> str | None:
+    """The `alert` column: the message of every outcome that makes `exit_status` non-zero, one a line."""
+    messages = [str(stats[ALERT_STAT])] if stats.get(ALERT_STAT) else []
+    lost = _int(stats, "store/lost")
+    if stats.get("finish_reason") == STORE_UNAVAILABLE or lost:
+        messages.append(f"The database was unavailable ({stats.get('finish_reason')}; {lost} items not stored).")
+    if stats.get(UNREACHABLE_STAT):
+        messages.append(str(stats[UNREACHABLE_STAT]))
+    if stats.get(BOUND_STAT):
+        messages.append(f"Stopped at a bound: {stats[BOUND_STAT]}")
+    return "\n".join(messages) or None
 
 
 def exit_status(stats: Mapping[str, Any]) -> int:
@@ -558,6 +582,7 @@ __all__ = [
     "RunRecord",
     "RunRecordExtension",
     "exit_status",
+    "run_alert",
     "fallback_alert",
     "markup_alert",
     "markup_share_alert",
