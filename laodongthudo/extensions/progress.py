@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -139,17 +138,33 @@ def reads_everything(spider: Spider) -> bool:
     return getattr(plan, "mode", None) is not Mode.SCHEDULED or bool(getattr(spider, "reads_everything", False))
 
 
+class _AboveTheBar:
+    """A stream for the log handlers while the bar shows: each record prints above the bar, not through it."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=self.stream, end="")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class ProgressBar:
     """A tqdm bar on stderr: days of the range for `since` backfills, else articles done of those known."""
 
     def __init__(self) -> None:
         from tqdm import tqdm
-        from tqdm.contrib.logging import logging_redirect_tqdm
 
         self.bar = tqdm(total=0, unit="article", file=sys.stderr, dynamic_ncols=True, leave=True)
-        # Log lines print above the bar instead of through it.
-        self.redirect: AbstractContextManager[Any] = logging_redirect_tqdm(loggers=[logging.root])
-        self.redirect.__enter__()
+        # The handlers keep their level, filters and format (tqdm's logging_redirect_tqdm drops the first two).
+        self.redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
+        for handler in logging.root.handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.stderr, sys.stdout):
+                self.redirected.append((handler, handler.setStream(_AboveTheBar(handler.stream))))
 
     def show(self, state: Snapshot) -> None:
         covered = state.days_covered
@@ -164,7 +179,8 @@ class ProgressBar:
 
     def close(self) -> None:
         self.bar.close()
-        self.redirect.__exit__(None, None, None)
+        for handler, stream in self.redirected:
+            handler.setStream(stream)
 
 
 class Progress:
