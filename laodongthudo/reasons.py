@@ -12,3 +12,18 @@ TRANSIENT_REASONS = frozenset({"failed", "timeout", "truncated", "lost"})
 MARKUP_SKIP_REASONS = frozenset({"no_body", "template_shell", "no_section"})
 MARKUP_DROP_REASONS = frozenset({"no_date", "empty_body", "no_title"})
 MARKUP_REASONS = MARKUP_SKIP_REASONS | MARKUP_DROP_REASONS
+
+
+UNION_ROOT = "/cong-doan"  # the path every union section's breadcrumb starts with
+
+
+def section_skip(section_path: str | None, listed_in: str | None) -> tuple[str, str] | None:
+    """Why a crawl skips an article it read, for the section its page names: (reason, detail); None when the
+    article belongs to the union sections (its breadcrumb says so, or it names none and a union section's own
+    listing column, `listed_in`, lists it)."""
+    path = section_path or ""
+    if path and not path.startswith(UNION_ROOT):
+        return "off_section", f"breadcrumb {section_path}"
+    if not path and not listed_in:
+        return "no_section", "no breadcrumb, not listed in a section"
+    return None

@@ -68,12 +68,11 @@ from laodongthudo.jobdir import JobDirLock
 from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
-from laodongthudo.reasons import MARKUP_REASONS
+from laodongthudo.reasons import MARKUP_REASONS, UNION_ROOT, section_skip
 from laodongthudo.signals import page_skipped
 
 # The union subsections (site-notes, "URLs"); `cong-doan` is the whole-section listing.
 UNION_SECTIONS = ("hoat-dong", "vi-loi-ich-doan-vien", "thang-cong-nhan", "thu-do-anh-hung-thanh-pho-hoa-binh")
-UNION_ROOT = "/cong-doan"
 
 PageKey = tuple[str, str]  # (section, listing page as path and query)
 
@@ -666,15 +665,11 @@ class UnionSpider(scrapy.Spider):
             reason = "template_shell" if exc.reason == "no_body" and is_template_shell(html) else exc.reason
             self._skip_article(response, reason, response.status, exc.detail)
             return
-        path = article.section_path or ""
         listed_in = response.meta.get("listed_in")
-        if path and not path.startswith(UNION_ROOT):
-            self._skip_article(response, "off_section", response.status, f"breadcrumb {article.section_path}")
+        if skip := section_skip(article.section_path, listed_in):
+            self._skip_article(response, skip[0], response.status, skip[1])
             return
-        if not path:
-            if not listed_in:
-                self._skip_article(response, "no_section", response.status, "no breadcrumb, not listed in a section")
-                return
+        if not article.section_path:
             # Listed in a union section's own column and naming no other: it belongs there.
             article.section_path = UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"
             article.section = listed_in
