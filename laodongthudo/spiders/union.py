@@ -518,7 +518,7 @@ class UnionSpider(scrapy.Spider):
                 self.waiting_for.setdefault(canonical, set()).add(key)
         elif canonical in self.skipped_before and not self.plan.refetch_known:
             self.crawler.stats.inc_value("listing/known_skipped")
-        elif canonical in self.known and not self.plan.refetch_known:
+        elif canonical in self.known and (not self.plan.refetch_known or self._stored_out_of_range(canonical)):
             self.crawler.stats.inc_value("listing/known")
             if published := self.known[canonical]:
                 state.dates.append(published)
@@ -539,6 +539,14 @@ class UnionSpider(scrapy.Spider):
                 meta={"listing_key": key, "listed_url": canonical, "listed_in": listed_in},
                 dont_filter=True,
             )
+
+    def _stored_out_of_range(self, url: str) -> bool:
+        """A refresh over a date range leaves alone a stored article whose stored date is outside it."""
+        published = self.known.get(url)
+        if published is None or not self.plan.bounded or self.plan.in_range(published):
+            return False
+        self.crawler.stats.inc_value("refresh/out_of_range")
+        return True
 
     def _page_complete(self, key: PageKey) -> Iterator[scrapy.Request]:
         state = self.waiting_pages.pop(key)
