@@ -654,6 +654,21 @@ class UnionSpider(scrapy.Spider):
 
     # -- article pages -----------------------------------------------------------------------------------
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A page of either kind, told apart by its URL: what `scrapy parse --spider=union URL` calls (a crawl
+        names its callbacks). A listing page's section and number come from its path (`/cong-doan/<s>/pN`)."""
+        if urls.is_article_url(response.url):
+            yield from self.parse_article(response)
+            return
+        parts = urls.site_ref(response.url).split("?")[0].strip("/").split("/")
+        page = int(parts.pop()[1:]) if len(parts) > 1 and re.fullmatch(r"p\d+", parts[-1]) else 1
+        section = parts[1] if len(parts) > 1 and parts[0] == "cong-doan" else "cong-doan"
+        requests = list(self.parse_listing(response, section, page))
+        # One page shown, not a crawl: nothing waits for its articles to page on.
+        self.waiting_pages.clear()
+        self.waiting_for.clear()
+        yield from requests
+
     def parse_article(self, response: Response) -> Iterator[Any]:
         if url := response.meta.get("listed_url"):
             self.requested.add(url)  # also when the request came from a resumed queue
