@@ -19,7 +19,7 @@ from laodongthudo.decoding import page_text
 from laodongthudo.extract import extraction_pipelines
 from laodongthudo.items import Article
 from laodongthudo.layouts import NotAnArticle, parse_article
-from laodongthudo.spiders.union import UNION_ROOT
+from laodongthudo.reasons import section_skip
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,10 @@ def derive(page: Page) -> Derived:
     except NotAnArticle as refusal:
         result.refused, result.detail = refusal.reason, refusal.detail
         return result
-    if not (article.section_path or "").startswith(UNION_ROOT):
-        result.refused, result.detail = "off_section", f"breadcrumb {article.section_path}"
+    # A stored page has no listing behind it: a page naming no section is refused (no_section) as a crawl that
+    # did not see it listed would refuse it.
+    if skip := section_skip(article.section_path, None):
+        result.refused, result.detail = skip
         return result
     article.fetched_at = page.fetched_at
     try:

@@ -3,9 +3,11 @@
     python -m laodongthudo.extract PAGE.html --url https://laodongthudo.vn/slug-123.html
     python -m laodongthudo.extract --stored https://laodongthudo.vn/slug-123.html   # its newest stored page
 
-prints the item a crawl would store, as one JSON object. It is what a maintainer runs when fixing a selector;
-with `--explain` it prints instead, per field, the rule that found it (which layout's selector, or which
-template-independent rule) and what it found.
+prints the item a crawl would store, as one JSON object, with the layout the page was read with (`layout`) and
+`crawl_skip`: why a crawl would skip the page although it reads as an article (`{"reason": "off_section",
+"detail": "breadcrumb /xa-hoi"}`; the exit status is then 1), else null. It is what a maintainer runs when fixing
+a selector; with `--explain` it prints instead, per field, the rule that found it (which layout's selector, or
+which template-independent rule) and what it found. A reader that stops early (`| head`) ends it quietly.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from datetime import date, datetime
 from functools import cache
@@ -28,6 +31,7 @@ from laodongthudo import settings as project_settings
 from laodongthudo.decoding import page_text
 from laodongthudo.items import Article
 from laodongthudo.layouts import Finding, NotAnArticle, read_article
+from laodongthudo.reasons import section_skip
 
 # Pipelines that touch the outside world are not part of extraction.
 NOT_EXTRACTION = ("pipelines.store.",)
@@ -108,6 +112,36 @@ def article_dict(article: Article) -> dict[str, Any]:
     return data
 
 
+def crawl_skip(article: Article) -> dict[str, str] | None:
+    """Why a crawl would skip this article for its section (the spider's rule), read without a listing: a page
+    naming no section is stored only when a union section's own listing column lists it."""
+    skip = section_skip(article.section_path, None)
+    if skip is None:
+        return None
+    reason, detail = skip
+    if reason == "no_section":
+        detail = "no breadcrumb: stored only when a union section's listing lists it"
+    return {"reason": reason, "detail": detail}
+
+
+def report(article: Article) -> dict[str, Any]:
+    """The JSON the command prints: the item, the layout it was read with, and whether a crawl would skip it."""
+    return {**article_dict(article), "layout": article.layout, "crawl_skip": crawl_skip(article)}
+
+
+def write_quietly(text: str) -> bool:
+    """Write to stdout; False when the reader has gone (`| head`): stdout is then pointed at /dev/null, so
+    that Python's own flush at exit does not fail again."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m laodongthudo.extract", description=__doc__.splitlines()[0])
     parser.add_argument("page", type=Path, nargs="?", help="a saved article page (HTML)")
@@ -134,15 +168,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: a crawl would drop this page ({exc})", file=sys.stderr)
         return 1
     if args.explain:
-        sys.stdout.write(explanation(article, findings))
+        write_quietly(explanation(article, findings))
         return 0
-    print_article(article)
+    return print_article(article)
+
+
+def print_article(article: Article) -> int:
+    """Print the JSON; 1 when a crawl would skip the page (said on stderr too), else 0."""
+    data = report(article)
+    write_quietly(json.dumps(data, ensure_ascii=False, indent=2, default=to_json) + "\n")
+    if data["crawl_skip"]:
+        skip = data["crawl_skip"]
+        print(f"note: a crawl would skip this page ({skip['reason']}: {skip['detail']})", file=sys.stderr)
+        return 1
     return 0
-
-
-def print_article(article: Article) -> None:
-    json.dump(article_dict(article), sys.stdout, ensure_ascii=False, indent=2, default=to_json)
-    sys.stdout.write("\n")
 
 
 def extract_stored(url: str, database_url: str | None) -> int:
@@ -168,8 +207,7 @@ def extract_stored(url: str, database_url: str | None) -> int:
         what = "not an article" if derived.refused else "a crawl would drop this page"
         print(f"error: {what} ({derived.refused or derived.dropped}: {derived.detail})", file=sys.stderr)
         return 1
-    print_article(derived.article)
-    return 0
+    return print_article(derived.article)
 
 
 if __name__ == "__main__":

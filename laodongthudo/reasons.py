@@ -64,3 +64,18 @@ def is_transient_skip(reason: str, status: int | None = None) -> bool:
 def is_retryable_skip(reason: str, status: int | None = None) -> bool:
     """Should later runs fetch the page again (a bounded number of times)? Transient and markup reasons."""
     return reason in MARKUP_REASONS or is_transient_skip(reason, status)
+
+
+UNION_ROOT = "/cong-doan"  # the path every union section's breadcrumb starts with
+
+
+def section_skip(section_path: str | None, listed_in: str | None) -> tuple[str, str] | None:
+    """Why a crawl skips an article it read, for the section its page names: (reason, detail); None when the
+    article belongs to the union sections (its breadcrumb says so, or it names none and a union section's own
+    listing column, `listed_in`, lists it)."""
+    path = section_path or ""
+    if path and not path.startswith(UNION_ROOT):
+        return OFF_SECTION, f"breadcrumb {section_path}"
+    if not path and not listed_in:
+        return NO_SECTION, "no breadcrumb, not listed in a section"
+    return None

@@ -64,6 +64,8 @@ EXTENSIONS = {
     "laodongthudo.extensions.run_record.RunRecordExtension": 800,
     # Every article and listing response kept in the pages table (PAGES_STORE), for `reextract`.
     "laodongthudo.extensions.page_capture.PageCapture": 500,
+    # Backfills, refreshes and first full crawls: done out of known so far, rate, ETA (a bar on a terminal).
+    "laodongthudo.extensions.progress.Progress": 850,
 }
 # The crawl_runs row is written when a run starts and renewed every RUN_RECORD_HEARTBEAT seconds; a row never
 # finished whose process is gone (same host) or silent for RUN_RECORD_DEAD_AFTER seconds is a run that died, and
@@ -79,6 +81,11 @@ STATS_FILE = os.environ.get("LDTD_STATS_FILE", "")  # final stats as JSON, when 
 # Progress: pages and items per minute in the log; backfills checkpoint their paging this often (JOBDIR).
 LOGSTATS_INTERVAL = 60.0
 LDTD_CHECKPOINT_INTERVAL = 5.0
+# Runs that read every listing page report listing pages and articles done of those known so far, the rate and
+# (backfills with `since`) how far back they reached, with an ETA: a log line this often (0: never), or a tqdm
+# bar when stderr is a terminal and LDTD_PROGRESS_BAR is "auto" ("off": log lines on a terminal too).
+LDTD_PROGRESS_INTERVAL = 30.0
+LDTD_PROGRESS_BAR = "auto"
 
 # Bounds on listings (a run stopped at one says so and exits 6): listing pages per section per run; pages in a
 # row that list unseen links but bring no article, after which a scheduled run stops a section (first and

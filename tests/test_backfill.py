@@ -223,3 +223,24 @@ def test_refresh_refetches_known_articles_and_updates_changed_ones(tmp_path):
         assert {u: r["content_hash"] for u, r in rows.items() if u != url} == {
             u: r["content_hash"] for u, r in before.items() if u != url
         }
+
+
+def test_refresh_over_a_range_fetches_only_the_stored_articles_dated_in_it(tmp_path):
+    site = build_site(n_articles=40, seed=23)
+    database_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    with serve(site) as replica:
+        first = run_crawl(replica.base_url, database_url)
+        assert first.returncode == 0, first.log[-3000:]
+        stored = {row["url"]: hanoi_day(row["published_at"]) for row in stored_rows(database_url)}
+        since = day_at(site, 0.3)
+        in_range = {url for url, day in stored.items() if day >= since}
+        assert 0 < len(in_range) < len(stored)
+
+        replica.reset()
+        refresh = run_crawl(replica.base_url, database_url, "refresh=1", f"since={since}")
+        assert refresh.returncode == 0, refresh.log[-3000:]
+        fetched = {CANONICAL_ROOT + path for path in replica.request_log if path.endswith(".html")}
+    assert in_range <= fetched  # every stored article of the range is fetched again...
+    assert not (fetched & set(stored)) - in_range  # ...and no stored one outside it
+    assert refresh.stat("refresh/out_of_range") > 0
+    assert refresh.stat("store/unchanged") == len(in_range) and refresh.stat("store/updated") == 0

@@ -31,6 +31,7 @@ STEPS = [
     ("0007_run_liveness", set()),  # liveness columns of crawl_runs
     ("0008_pages", {"pages"}),
     ("0009_search", set()),  # the search index: tests/test_search.py
+    ("0010_run_outcome", set()),  # exit status and site root of crawl_runs
 ]
 
 

@@ -327,8 +327,8 @@ def test_a_run_against_a_site_that_does_not_answer_exits_5(sqlite_url: str) -> N
     row = run_rows(sqlite_url)[-1]
     assert row["stats"][UNREACHABLE_STAT] == result.stats[UNREACHABLE_STAT]
     assert row["articles_new"] == 0 and row["skipped"] == {"listing_failed": 4}
-    # Not a markup alert: the next scheduled run is an ordinary one.
-    assert row["alert"] is None
+    # Alerted (and exit status 5 in the row), but not a markup alert: the next scheduled run is an ordinary one.
+    assert row["alert"] == result.stats[UNREACHABLE_STAT] and row["exit_status"] == 5
     last = read_crawl_state(sqlite_url).last_run
     assert last is not None and last.complete
 

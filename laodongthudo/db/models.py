@@ -199,9 +199,11 @@ class CrawlRunRow(Base):
     skipped: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)  # reason -> pages
     errors: Mapped[int] = mapped_column(default=0)  # log_count/ERROR + store/error
     finish_reason: Mapped[str | None]
-    alert: Mapped[str | None]  # why this run needs a human (the site's markup changed...)
+    alert: Mapped[str | None]  # why this run needs a human: every alerting outcome's message, one a line
     items_lost: Mapped[int] = mapped_column(default=0, server_default="0")  # store/lost: items not stored
     caught_up: Mapped[str | None]  # why this scheduled run read every listing page (empty: it did not)
+    exit_status: Mapped[int | None]  # what `scrapy crawl` exited with (empty: running, or died)
+    base_url: Mapped[str | None]  # the site root crawled (LDTD_BASE_URL): live or replica
     stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)  # the final Scrapy stats
 
     def __repr__(self) -> str:

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # by the next scheduled runs, until it has failed in this many of them.
 TRANSIENT_GIVE_UP_AFTER = 3
 WHOLE_SECTION = "cong-doan"  # the listing of every union article
+MARKUP_ALERT_EXIT = 3  # a run's exit status for the markup alert (commands/crawl.py): its gap is caught up
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _read_runs(conn: Connection) -> list[_Run]:
     liveness = "heartbeat_at" in columns  # before migration 0007 every row was written at the end of its run
     wanted = ["id", "started_at", "finished_at", "mode", "sections", "since", "until", "finish_reason", "alert"]
     wanted += ["stats"] if not liveness else ["heartbeat_at", "host", "pid", "items_lost", "caught_up"]
+    wanted += ["exit_status"] if "exit_status" in columns else []  # since 0010, `alert` holds every alert
     runs = []
     for row in conn.execute(select(*(table.c[name] for name in wanted)).order_by(table.c.id)):
         values = row._mapping
@@ -151,7 +153,7 @@ def _read_runs(conn: Connection) -> list[_Run]:
             started_at=values["started_at"],
             mode=values["mode"],
             finish_reason=values["finish_reason"],
-            alert=values["alert"],
+            alert=values["alert"] if values.get("exit_status") in (None, MARKUP_ALERT_EXIT) else None,
             lost=lost,
             id=values["id"],
             sections=tuple(values["sections"] or ()),

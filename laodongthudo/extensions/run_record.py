@@ -49,6 +49,7 @@ from laodongthudo.outcome.verdict import (
     markup_alert,
     markup_share_alert,
     needs_previous_run,
+    run_alert,
     site_unreachable,
 )
 from laodongthudo.reasons import MARKUP_REASONS
@@ -75,6 +76,7 @@ class RunRecordExtension:
         self.retry_times = max(0, settings.getint("STORE_RETRY_TIMES", defaults.STORE_RETRY_TIMES))
         self.retry_delay = settings.getfloat("STORE_RETRY_DELAY", defaults.STORE_RETRY_DELAY)
         self.alert_share = settings.getfloat("MARKUP_ALERT_SHARE", defaults.MARKUP_ALERT_SHARE)
+        self.base_url: str | None = (settings.get("LDTD_BASE_URL") or "").rstrip("/") or None
         self.heartbeat_interval = settings.getfloat("RUN_RECORD_HEARTBEAT", defaults.RUN_RECORD_HEARTBEAT)
         self.record: RunRecord | None = None
         self.run_id: int | None = None  # the row inserted at the start
@@ -106,7 +108,7 @@ class RunRecordExtension:
         """Leave the run's mark before it can die: its row, unfinished, then a heartbeat."""
         assert self.crawler.stats is not None
         started_at = aware(self.crawler.stats.get_value("start_time"), datetime.now(UTC))
-        row = RunRecord.starting(RunContext.of(self.crawler), started_at)
+        row = RunRecord.starting(RunContext.of(self.crawler), started_at, self.base_url)
         try:
             self.run_id = await asyncio.to_thread(start_run, self.database_url, row)
         except Exception as error:
@@ -138,7 +140,9 @@ class RunRecordExtension:
             stats.set_value(key, message)
             logger.error(message)
         secrets = secret_words(self.database_url)
-        record = RunRecord.from_stats(stats.get_stats(), RunContext.of(self.crawler), secrets=secrets)
+        record = RunRecord.from_stats(
+            stats.get_stats(), RunContext.of(self.crawler), secrets=secrets, base_url=self.base_url
+        )
         record.id = self.run_id
         self.record = record
         try:
@@ -166,7 +170,7 @@ class RunRecordExtension:
         for attempt in range(retries + 1):
             try:
                 return await asyncio.to_thread(
-                    write_run, self.database_url, record, forget_markup_skips=bool(record.alert)
+                    write_run, self.database_url, record, forget_markup_skips=bool(record.stats.get(ALERT_STAT))
                 )
             except StoreUnavailable as error:
                 if attempt == retries:
@@ -186,6 +190,7 @@ __all__ = [
     "RunRecord",
     "RunRecordExtension",
     "exit_status",
+    "run_alert",
     "fallback_alert",
     "markup_alert",
     "markup_share_alert",

@@ -23,7 +23,7 @@ from laodongthudo.timezone import HANOI
 
 from . import summary
 from .counts import by_reason, count
-from .verdict import ALERT_STAT, CAUGHT_UP_STAT
+from .verdict import CAUGHT_UP_STAT, exit_status, run_alert
 
 
 def aware(value: Any, default: datetime) -> datetime:
@@ -101,6 +101,8 @@ class RunRecord:
     host: str | None = None
     pid: int | None = None
     reached_back: dict[str, date] = field(default_factory=dict)  # not stored: in `stats` as progress/*
+    exit_status: int | None = None  # verdict.exit_status(stats); empty on the row while the run goes on
+    base_url: str | None = None  # LDTD_BASE_URL: the live site or a replica
     id: int | None = None
 
     @property
@@ -108,7 +110,7 @@ class RunRecord:
         return self.finished_at
 
     @staticmethod
-    def starting(context: RunContext | None, started_at: datetime) -> dict[str, Any]:
+    def starting(context: RunContext | None, started_at: datetime, base_url: str | None = None) -> dict[str, Any]:
         """The row inserted when a run starts: what it was asked, where it runs, nothing done yet."""
         row = {name: 0 for name in ("pages_fetched", "listing_pages", "errors", "items_lost")}
         row |= {f"articles_{name}": 0 for name in ("new", "updated", "unchanged")}
@@ -121,6 +123,7 @@ class RunRecord:
                 "heartbeat_at": started_at,
                 "host": this_host(),
                 "pid": os.getpid(),
+                "base_url": base_url,
                 "dropped": {},
                 "skipped": {},
                 "stats": {},
@@ -135,6 +138,7 @@ class RunRecord:
         *,
         secrets: Sequence[str] = (),
         now: datetime | None = None,
+        base_url: str | None = None,
     ) -> RunRecord:
         now = now or datetime.now(UTC)
         reached = context.reached_back if context is not None else {}
@@ -151,13 +155,15 @@ class RunRecord:
             skipped=by_reason(stats, "skipped/"),
             errors=count(stats, "log_count/ERROR") + count(stats, "store/error"),
             finish_reason=stats.get("finish_reason"),
-            alert=stats.get(ALERT_STAT),
+            alert=run_alert(stats),
             stats=scrub(dict(stats), list(secrets)),
             items_lost=count(stats, "store/lost"),
             caught_up=stats.get(CAUGHT_UP_STAT),
             host=this_host(),
             pid=os.getpid(),
             reached_back={str(k): _day(v) for k, v in reached.items() if isinstance(v, date)},
+            exit_status=exit_status(stats),
+            base_url=base_url,
         )
 
     def row(self) -> dict[str, Any]:

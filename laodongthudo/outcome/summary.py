@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from laodongthudo.timezone import HANOI
 
 from .counts import by_reason, count
-from .verdict import BOUND_STAT, UNREACHABLE_STAT
+from .verdict import ALERT_STAT, BOUND_STAT, UNREACHABLE_STAT
 
 if TYPE_CHECKING:
     from .record import RunRecord
@@ -68,6 +68,7 @@ def _main_rows(record: RunRecord) -> list[tuple[str, str]]:
         ("skipped", _reasons(record.skipped)),
         ("errors", str(record.errors)),
         ("finish reason", record.finish_reason or "-"),
+        ("exit status", str(record.exit_status) if record.exit_status is not None else "-"),
     ]
 
 
@@ -90,8 +91,8 @@ def _notice_rows(record: RunRecord) -> list[tuple[str, str]]:
         rows.append(("coverage", line))
     if stats.get(BOUND_STAT):
         rows.append(("STOPPED AT A BOUND", str(stats[BOUND_STAT])))
-    if record.alert:
-        rows.append(("ALERT", record.alert))
+    if stats.get(ALERT_STAT):  # `alert` holds the other outcomes' messages too, shown above and below
+        rows.append(("ALERT", stats[ALERT_STAT]))
     if stats.get(UNREACHABLE_STAT):
         rows.append(("ALERT", stats[UNREACHABLE_STAT]))
     return rows

@@ -184,6 +184,19 @@ def exit_status(stats: Mapping[str, Any]) -> int:
     return EXIT_DONE
 
 
+def run_alert(stats: Mapping[str, Any]) -> str | None:
+    """The `alert` column: the message of every outcome that makes `exit_status` non-zero, one a line."""
+    messages = [str(stats[ALERT_STAT])] if stats.get(ALERT_STAT) else []
+    lost = count(stats, "store/lost")
+    if stats.get("finish_reason") == STORE_UNAVAILABLE or lost:
+        messages.append(f"The database was unavailable ({stats.get('finish_reason')}; {lost} items not stored).")
+    if stats.get(UNREACHABLE_STAT):
+        messages.append(str(stats[UNREACHABLE_STAT]))
+    if stats.get(BOUND_STAT):
+        messages.append(f"Stopped at a bound: {stats[BOUND_STAT]}")
+    return "\n".join(messages) or None
+
+
 def needs_previous_run(stats: Mapping[str, Any], share: float) -> bool:
     """Does `assess` need the previous run's stats? Only to compare field sources, when no other alert holds."""
     return markup_alert(stats, share) is None and any(key.startswith("fields/") for key in stats)

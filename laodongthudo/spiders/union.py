@@ -70,13 +70,12 @@ from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
 from laodongthudo.outcome.verdict import BOUND_STAT, CAUGHT_UP_STAT
-from laodongthudo.reasons import MARKUP_REASONS
+from laodongthudo.reasons import MARKUP_REASONS, UNION_ROOT, section_skip
 from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 
 # The union subsections (site-notes, "URLs"); `cong-doan` is the whole-section listing.
 UNION_SECTIONS = ("hoat-dong", "vi-loi-ich-doan-vien", "thang-cong-nhan", "thu-do-anh-hung-thanh-pho-hoa-binh")
-UNION_ROOT = "/cong-doan"
 
 PageKey = tuple[str, str]  # (section, listing page as path and query)
 
@@ -533,7 +532,7 @@ class UnionSpider(scrapy.Spider):
                 self.waiting_for.setdefault(canonical, set()).add(key)
         elif canonical in self.skipped_before and not self.plan.refetch_known:
             self.crawler.stats.inc_value("listing/known_skipped")
-        elif canonical in self.known and not self.plan.refetch_known:
+        elif canonical in self.known and (not self.plan.refetch_known or self._stored_out_of_range(canonical)):
             self.crawler.stats.inc_value("listing/known")
             if published := self.known[canonical]:
                 state.dates.append(published)
@@ -554,6 +553,14 @@ class UnionSpider(scrapy.Spider):
                 meta={"listing_key": key, "listed_url": canonical, "listed_in": listed_in},
                 dont_filter=True,
             )
+
+    def _stored_out_of_range(self, url: str) -> bool:
+        """A refresh over a date range leaves alone a stored article whose stored date is outside it."""
+        published = self.known.get(url)
+        if published is None or not self.plan.bounded or self.plan.in_range(published):
+            return False
+        self.crawler.stats.inc_value("refresh/out_of_range")
+        return True
 
     def _page_complete(self, key: PageKey) -> Iterator[scrapy.Request]:
         state = self.waiting_pages.pop(key)
@@ -663,6 +670,21 @@ class UnionSpider(scrapy.Spider):
 
     # -- article pages -----------------------------------------------------------------------------------
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A page of either kind, told apart by its URL: what `scrapy parse --spider=union URL` calls (a crawl
+        names its callbacks). A listing page's section and number come from its path (`/cong-doan/<s>/pN`)."""
+        if urls.is_article_url(response.url):
+            yield from self.parse_article(response)
+            return
+        parts = urls.site_ref(response.url).split("?")[0].strip("/").split("/")
+        page = int(parts.pop()[1:]) if len(parts) > 1 and re.fullmatch(r"p\d+", parts[-1]) else 1
+        section = parts[1] if len(parts) > 1 and parts[0] == "cong-doan" else "cong-doan"
+        requests = list(self.parse_listing(response, section, page))
+        # One page shown, not a crawl: nothing waits for its articles to page on.
+        self.waiting_pages.clear()
+        self.waiting_for.clear()
+        yield from requests
+
     def parse_article(self, response: Response) -> Iterator[Any]:
         if url := response.meta.get("listed_url"):
             self.requested.add(url)  # also when the request came from a resumed queue
@@ -683,17 +705,11 @@ class UnionSpider(scrapy.Spider):
             reason = reasons.TEMPLATE_SHELL if shell else exc.reason
             self._skip_article(response, reason, response.status, exc.detail)
             return
-        path = article.section_path or ""
         listed_in = response.meta.get("listed_in")
-        if path and not path.startswith(UNION_ROOT):
-            self._skip_article(response, reasons.OFF_SECTION, response.status, f"breadcrumb {article.section_path}")
+        if skip := section_skip(article.section_path, listed_in):
+            self._skip_article(response, skip[0], response.status, skip[1])
             return
-        if not path:
-            if not listed_in:
-                self._skip_article(
-                    response, reasons.NO_SECTION, response.status, "no breadcrumb, not listed in a section"
-                )
-                return
+        if not article.section_path:
             # Listed in a union section's own column and naming no other: it belongs there.
             article.section_path = UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"
             article.section = listed_in
