@@ -12,7 +12,7 @@ setup(
     # Namespace packages too: the Alembic migrations directories have no __init__.py.
     packages=find_namespace_packages(
         include=("laodongthudo", "laodongthudo.*", "pipelines", "pipelines.*"),
-        exclude=("*.__pycache__", "laodongthudo.replica.data"),
+        exclude=("*.__pycache__",),
     ),
     # Read at run time: crawls bring the schema to head with Alembic.
     package_data={

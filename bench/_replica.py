@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from laodongthudo.replica import Site
-from laodongthudo.replica.site import Response
+from replica import Site
+from replica.site import Response
 
 
 class Prerendered:

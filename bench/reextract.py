@@ -26,8 +26,8 @@ from _stages import time_trafilatura
 from laodongthudo.db import Store, make_engine
 from laodongthudo.db.models import CrawlRunRow
 from laodongthudo.db.pages import Page
-from laodongthudo.replica import build_site
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_SPEEDUP = 1.7  # N workers against one, on 2 cores

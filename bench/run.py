@@ -54,8 +54,8 @@ from _stages import (  # noqa: E402
     time_trafilatura,
 )
 
-from laodongthudo.replica import Site, build_site, serve  # noqa: E402
 from laodongthudo.urls import CANONICAL_ROOT  # noqa: E402
+from replica import Site, build_site, serve  # noqa: E402
 
 TARGET_ARTICLES_PER_S = 200.0
 TARGET_MEMORY_RATIO = 1.3

@@ -40,10 +40,10 @@ import _pg  # noqa: E402
 
 from laodongthudo.db import ArticleRow, Store, make_engine, upgrade  # noqa: E402
 from laodongthudo.items import Article  # noqa: E402
-from laodongthudo.replica import build_site  # noqa: E402
 from laodongthudo.search import Searcher, SearchQuery  # noqa: E402
 from laodongthudo.textnorm import title_key  # noqa: E402
 from laodongthudo.urls import CANONICAL_ROOT  # noqa: E402
+from replica import build_site  # noqa: E402
 
 # Worst cases, timed and shown apart from the 20: words in most articles of a union archive.
 COMMON_QUERIES = [("cong doan", "công đoàn"), ("doan vien", "đoàn viên"), ("nguoi lao dong", "người lao động")]

@@ -6,7 +6,7 @@ BOT_NAME = "laodongthudo"
 SPIDER_MODULES = ["laodongthudo.spiders"]
 NEWSPIDER_MODULE = "laodongthudo.spiders"
 
-# The site root: the live site, or a replica (`python -m laodongthudo.replica`).
+# The site root: the live site, or a replica (`python -m replica`).
 LDTD_BASE_URL = os.environ.get("LDTD_BASE_URL", "https://laodongthudo.vn")
 # Where rows go: SQLite by default, PostgreSQL in production (postgresql+psycopg://...).
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///laodongthudo.db")

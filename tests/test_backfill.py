@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from laodongthudo.crawlplan import hanoi_day
-from laodongthudo.replica import UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import UNION_SUBSECTIONS, build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(180)]

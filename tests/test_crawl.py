@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from laodongthudo.replica import (
+from laodongthudo.urls import CANONICAL_ROOT
+from replica import (
     MALFORMED_PATH,
     MEDIA_PATH,
     MISSING_PATH,
@@ -13,7 +14,6 @@ from laodongthudo.replica import (
     build_site,
     serve,
 )
-from laodongthudo.urls import CANONICAL_ROOT
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

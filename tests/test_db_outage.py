@@ -20,8 +20,8 @@ from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import ArticleRow, CrawlRunRow, make_engine
 from laodongthudo.db.state import read_crawl_state
-from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.conftest import PgCluster
 from tests.crawling import CrawlResult, run_crawl, stored_rows
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 def test_the_printed_demo_command_crawls_the_replica_quickly_into_its_own_database(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'replica-demo.db'}"
     replica = subprocess.Popen(
-        [sys.executable, "-m", "laodongthudo.replica", "--port", "0", "--articles", "60", "--database", database_url],
+        [sys.executable, "-m", "replica", "--port", "0", "--articles", "60", "--database", database_url],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -8,9 +8,9 @@ import pytest
 
 from laodongthudo.entities import extract_entities
 from laodongthudo.extract import extract
-from laodongthudo.replica import build_site
 from laodongthudo.textnorm import match_key
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site
 from tests.entities_scoring import GOLD_DIR, Score, load_gold
 
 GOLD = load_gold()

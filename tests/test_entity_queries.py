@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from laodongthudo.db import make_engine
-from laodongthudo.replica import build_site, serve
 from laodongthudo.timezone import HANOI
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import run_crawl
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

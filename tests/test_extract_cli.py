@@ -5,11 +5,11 @@ import subprocess
 import sys
 import urllib.request
 
-from laodongthudo.replica import OFF_SECTION_PATH, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import OFF_SECTION_PATH, build_site, serve
 from tests.crawling import REPO
 
-SEED_2022 = REPO / "laodongthudo/replica/data/seed_2022.html"
+SEED_2022 = REPO / "replica/data/seed_2022.html"
 SEED_2022_URL = "https://laodongthudo.vn/hoat-dong-cong-doan-huong-ve-co-so-vi-doan-vien-nguoi-lao-dong-148269.html"
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from laodongthudo.replica import RATE_LIMIT_PATH, ReplicaServer, Site, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import RATE_LIMIT_PATH, ReplicaServer, Site, build_site, serve
 from tests.crawling import CrawlResult, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

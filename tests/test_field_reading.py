@@ -12,7 +12,7 @@ from laodongthudo.extract import extract
 from laodongthudo.layouts import MAX_BODY_DEPTH, NotAnArticle, parse_article, read_article
 from tests.crawling import REPO
 
-DATA = REPO / "laodongthudo/replica/data"
+DATA = REPO / "replica/data"
 SEED_2022_URL = "https://laodongthudo.vn/hoat-dong-cong-doan-huong-ve-co-so-vi-doan-vien-nguoi-lao-dong-148269.html"
 SEED_2019_URL = "https://laodongthudo.vn/x-59999.html"
 NETBIZ = REPO.parent / "shared" / "real-pages" / "netbiz-article-1527.html"

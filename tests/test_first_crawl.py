@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import REPO, crawl_command, crawl_env, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

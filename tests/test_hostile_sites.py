@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from laodongthudo.replica import build_site, serve
-from laodongthudo.replica.site import Response, Site
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
+from replica.site import Response, Site
 from tests.crawling import run_crawl, stored_rows
 from tests.dropping_middleware import DROP_MARK
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from laodongthudo.db import CrawlRunRow, SkippedUrlRow, make_engine
-from laodongthudo.replica import build_site, serve
-from laodongthudo.replica.site import Response
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
+from replica.site import Response
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

@@ -125,8 +125,8 @@ def test_idempotent() -> None:
 
 def test_every_replica_title_is_the_pages_own_title_without_a_set_apart_kicker() -> None:
     from laodongthudo.extract import extract
-    from laodongthudo.replica import build_site
     from laodongthudo.textnorm import clean_text
+    from replica import build_site
 
     site = build_site(120, 1)
     compared = 0

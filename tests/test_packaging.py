@@ -45,3 +45,36 @@ def test_every_runtime_dependency_is_pinned_exactly() -> None:
 def test_the_section_reader_sees_a_pin_out_of_step() -> None:
     text = "# Runtime\nScrapy==2.19.0\n# a note\nlxml==6.1.3  # why\n# Tests\npytest==9.2.0\n"
     assert requirement_sections(text) == {"dependencies": ["Scrapy==2.19.0", "lxml==6.1.3"], "test": ["pytest==9.2.0"]}
+
+
+EQUIPMENT = ("replica", "tests", "bench")  # test, demo and benchmark equipment, beside the product
+
+
+def imported_modules(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_no_product_module_imports_test_bench_or_replica_code() -> None:
+    product = [*(REPO / "laodongthudo").rglob("*.py"), *(REPO / "pipelines").rglob("*.py")]
+    assert len(product) > 50
+    offending = {
+        str(path.relative_to(REPO)): sorted(m for m in imported_modules(path) if m.split(".")[0] in EQUIPMENT)
+        for path in product
+    }
+    assert {path: modules for path, modules in offending.items() if modules} == {}
+
+
+def test_the_egg_holds_only_the_product() -> None:
+    from setuptools import find_namespace_packages
+
+    packages = find_namespace_packages(REPO, include=("laodongthudo", "laodongthudo.*", "pipelines", "pipelines.*"))
+    assert "laodongthudo.db.migrations.versions" in packages
+    assert not [p for p in packages if p.split(".")[0] in EQUIPMENT or ".replica" in p]

@@ -29,8 +29,8 @@ from laodongthudo.db.models import ArticleEntityRow, EntityRow, PageRow
 from laodongthudo.db.pages import Page, PageReader
 from laodongthudo.extensions.page_capture import PageCapture
 from laodongthudo.items import Article
-from laodongthudo.replica import MALFORMED_PATH, MISSING_PATH, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import MALFORMED_PATH, MISSING_PATH, build_site, serve
 from tests.crawling import REPO, crawl_command, crawl_env, run_crawl
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from laodongthudo.extensions.progress import Snapshot
-from laodongthudo.replica import build_site, serve
+from replica import build_site, serve
 from tests.crawling import REPO, crawl_command, crawl_env, run_crawl
 
 DONE_LINE = re.compile(r"Done after [\d:]+: listing pages (\d+)/(\d+), articles (\d+)/(\d+) done \(([\d.]+)/min\)(.*)")

@@ -28,8 +28,8 @@ from scrapy.exceptions import DropItem
 from laodongthudo.extract import extract
 from laodongthudo.items import Article
 from laodongthudo.layouts import NotAnArticle, parse_listing
-from laodongthudo.replica import Site, build_site
 from laodongthudo.urls import CANONICAL_ROOT, is_article_url
+from replica import Site, build_site
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from laodongthudo.replica import (
+from replica import (
     FLAKY_PATH,
     MALFORMED_PATH,
     MEDIA_PATH,
@@ -28,10 +28,10 @@ from laodongthudo.replica import (
     build_site,
     serve,
 )
-from laodongthudo.replica.seeds import write_seed_pages
+from replica.seeds import write_seed_pages
 
 ARTICLE_PATH = re.compile(r"^/[a-z0-9]+(?:-[a-z0-9]+)*-\d+\.html$")
-DATA = Path(__file__).resolve().parents[1] / "laodongthudo" / "replica" / "data"
+DATA = Path(__file__).resolve().parents[1] / "replica" / "data"
 
 
 @pytest.fixture(scope="module")

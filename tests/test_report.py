@@ -18,7 +18,7 @@ from sqlalchemy import URL, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import make_engine, upgrade
-from laodongthudo.replica import build_site, serve
+from replica import build_site, serve
 from tests.browser import ARTIFACTS, visit
 from tests.crawling import REPO, crawl_env, run_crawl
 

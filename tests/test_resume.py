@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from laodongthudo.replica import UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import UNION_SUBSECTIONS, build_site, serve
 from tests.crawling import REPO, crawl_command, crawl_env, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from laodongthudo.replica import RATE_LIMIT_PATH, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import RATE_LIMIT_PATH, build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]

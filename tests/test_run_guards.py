@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from laodongthudo.db.state import read_crawl_state
-from laodongthudo.replica import build_site, serve
-from laodongthudo.replica.site import Response
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
+from replica.site import Response
 from tests.crawling import REPO, crawl_command, crawl_env, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select, text
 from laodongthudo.db import CrawlRunRow, make_engine, upgrade
 from laodongthudo.db.state import read_crawl_state
 from laodongthudo.extensions.run_record import BOUND_STAT, UNREACHABLE_STAT, exit_status, run_alert
-from laodongthudo.replica import build_site, serve
+from replica import build_site, serve
 from tests.crawling import run_crawl
 
 README = Path(__file__).resolve().parent.parent / "README.md"

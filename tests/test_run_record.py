@@ -29,8 +29,8 @@ from laodongthudo.extensions.run_record import (
     site_unreachable,
 )
 from laodongthudo.outcome.verdict import assess
-from laodongthudo.replica import build_site, serve
 from laodongthudo.runcontext import RunContext
+from replica import build_site, serve
 from tests.crawling import FAST, REPO, free_port, run_crawl
 
 

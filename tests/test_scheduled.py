@@ -14,8 +14,8 @@ from sqlalchemy import MetaData, select
 
 from laodongthudo.db import make_engine
 from laodongthudo.db.state import read_crawl_state
-from laodongthudo.replica import MALFORMED_PATH, UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import MALFORMED_PATH, UNION_SUBSECTIONS, build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

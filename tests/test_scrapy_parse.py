@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from laodongthudo.db import make_engine, upgrade
-from laodongthudo.replica import OFF_SECTION_PATH, build_site, serve
+from replica import OFF_SECTION_PATH, build_site, serve
 from tests.crawling import REPO, crawl_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

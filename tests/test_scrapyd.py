@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import FAST, REPO, free_port, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

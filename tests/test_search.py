@@ -26,9 +26,9 @@ from laodongthudo.db import Store, downgrade, make_engine, upgrade
 from laodongthudo.db.migrate import alembic_config
 from laodongthudo.db.searchindex import PG_DOCUMENT_COLUMN, SQLITE_FTS_TABLE
 from laodongthudo.items import Article
-from laodongthudo.replica import build_site, serve
 from laodongthudo.search import QuerySyntaxError, Searcher, SearchQuery, fts5_expression
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import REPO, crawl_env, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

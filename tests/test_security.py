@@ -23,8 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from laodongthudo import settings as project_settings
 from laodongthudo.extract import extract
-from laodongthudo.replica import OFFSITE_LINKS, XSS_MARKER, ReplicaServer, Site, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT, is_article_url
+from replica import OFFSITE_LINKS, XSS_MARKER, ReplicaServer, Site, build_site, serve
 from tests.crawling import CrawlResult, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]

@@ -1,7 +1,7 @@
 """A crawl of article pages in templates no layout knows by name (the sister sites' variants) stores them right.
 
 The replica's fault `sister_templates` renders three in four 2021+ articles in the `detail`, `post` and `dual`
-templates (laodongthudo/replica/render.py): renamed title, sapo and date classes, the byline after the body
+templates (replica/render.py): renamed title, sapo and date classes, the byline after the body
 element or as a `/tac-gia/` link before it, date and time in one element, side lists with their own dates, and
 a page carrying two templates' markers.
 """
@@ -12,8 +12,8 @@ import unicodedata
 
 import pytest
 
-from laodongthudo.replica import build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

@@ -16,7 +16,11 @@ from laodongthudo.db import Skip, SkippedUrlRow, Store, make_engine
 from laodongthudo.db.state import TRANSIENT_GIVE_UP_AFTER, read_crawl_state
 from laodongthudo.items import Article
 from laodongthudo.reasons import is_transient_skip
-from laodongthudo.replica import (
+from laodongthudo.runcontext import RunContext
+from laodongthudo.signals import page_skipped
+from laodongthudo.urls import CANONICAL_ROOT
+from pipelines.store import StorePipeline
+from replica import (
     FLAKY_PATH,
     MALFORMED_PATH,
     MEDIA_PATH,
@@ -26,10 +30,6 @@ from laodongthudo.replica import (
     build_site,
     serve,
 )
-from laodongthudo.runcontext import RunContext
-from laodongthudo.signals import page_skipped
-from laodongthudo.urls import CANONICAL_ROOT
-from pipelines.store import StorePipeline
 from tests.conftest import T0, Clock
 from tests.crawling import run_crawl, stored_rows
 

@@ -22,8 +22,8 @@ from sqlalchemy import select, text
 
 from laodongthudo.db import CrawlRunRow, make_engine
 from laodongthudo.db.state import read_crawl_state
-from laodongthudo.replica import UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import UNION_SUBSECTIONS, build_site, serve
 from tests.crawling import REPO, crawl_command, crawl_env, run_crawl, stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

@@ -24,9 +24,9 @@ from laodongthudo.extensions.run_record import ALERT_STAT, RunRecord, exit_statu
 from laodongthudo.layouts.listing import parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.reasons import MARKUP_REASONS
-from laodongthudo.replica import MALFORMED_PATH, MIXED_PAGERS, UNION_SUBSECTIONS, build_site, serve
 from laodongthudo.spiders.union import SectionProgress
 from laodongthudo.urls import CANONICAL_ROOT
+from replica import MALFORMED_PATH, MIXED_PAGERS, UNION_SUBSECTIONS, build_site, serve
 from tests.crawling import run_crawl, stored_rows
 
 REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages"

@@ -1,6 +1,6 @@
 """The two real seed articles (2019, 2022) rebuilt as pages, and the articles their pages link to.
 
-`data/seeds.json` holds their content exactly as the seed texts show it; `python -m laodongthudo.replica.seeds`
+`data/seeds.json` holds their content exactly as the seed texts show it; `python -m replica.seeds`
 rewrites `data/seed_2019.html` and `data/seed_2022.html` from it. The server serves those files as they are.
 """
 

@@ -1,4 +1,4 @@
-"""`python -m laodongthudo.replica --port 8765 [--host 127.0.0.1] [--articles N] [--seed S] [--fault NAME ...]`
+"""`python -m replica --port 8765 [--host 127.0.0.1] [--articles N] [--seed S] [--fault NAME ...]`
 
 Serves the replica until Ctrl-C, quietly (`--verbose` logs every request), and prints the crawl command to run
 against it: its own database file, so that synthetic articles never mix with a real crawl's.
@@ -22,7 +22,7 @@ def demo_command(base_url: str, database_url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m laodongthudo.replica", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--articles", type=int, default=120, help="generated union articles")
