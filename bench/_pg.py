@@ -1,11 +1,10 @@
 """A throwaway PostgreSQL for the benchmark: `LDTD_BENCH_PG_URL` if set, else a cluster started the way the
-tests start theirs (tests/conftest.py's `PgCluster`: temporary directory, no fsync, stopped and deleted after).
+tests start theirs (tests/pgcluster.py's `PgCluster`: temporary directory, no fsync, stopped and deleted after).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import uuid
 from collections.abc import Iterator
@@ -17,15 +16,6 @@ from sqlalchemy.pool import NullPool
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = "LDTD_BENCH_PG_URL"
-
-
-def _conftest():
-    # The tests' cluster code, loaded by path: one way to start PostgreSQL in this repository.
-    spec = importlib.util.spec_from_file_location("_ldtd_conftest", REPO / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -63,13 +53,14 @@ def server() -> Iterator[Server | None]:
         url = make_url(os.environ[ENV])
         yield Server(url.set(drivername="postgresql+psycopg") if url.drivername in ("postgresql", "postgres") else url)
         return
-    conftest = _conftest()
-    bindir = conftest._pg_bindir()
+    from tests.pgcluster import PgCluster, pg_bindir  # the tests' own cluster (bench scripts put REPO on the path)
+
+    bindir = pg_bindir()
     if bindir is None:
         print(f"PostgreSQL: no server binaries and {ENV} unset; skipped")
         yield None
         return
-    cluster = conftest.PgCluster(bindir)
+    cluster = PgCluster(bindir)
     try:
         cluster.start()
         yield Server(cluster.url, cluster.data)

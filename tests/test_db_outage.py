@@ -22,8 +22,8 @@ from laodongthudo.db import ArticleRow, CrawlRunRow, make_engine
 from laodongthudo.db.state import read_crawl_state
 from laodongthudo.urls import CANONICAL_ROOT
 from replica import build_site, serve
-from tests.conftest import PgCluster
 from tests.crawling import CrawlResult, run_crawl, stored_rows
+from tests.pgcluster import PgCluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(150)]
 
