@@ -19,7 +19,7 @@ from laodongthudo.decoding import page_text
 from laodongthudo.extract import extraction_pipelines
 from laodongthudo.items import Article
 from laodongthudo.layouts import NotAnArticle, parse_article
-from laodongthudo.reasons import section_skip
+from laodongthudo.reasons import listing_section_path, section_skip
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,9 @@ def drop_reason(error: DropItem) -> str:
     return str(error).split(":", 1)[0].strip() or "dropped"
 
 
-def derive(page: Page) -> Derived:
+def derive(page: Page, listed_in: str | None = None) -> Derived:
+    """The page as a crawl would store it; `listed_in`: the section its stored article was given (a crawl takes
+    it from the listing that lists a page whose breadcrumb names none)."""
     result = Derived(page.id, page.url, page.status)
     if page.status != 200:
         result.refused = f"http_{page.status}"
@@ -71,11 +73,11 @@ def derive(page: Page) -> Derived:
     except NotAnArticle as refusal:
         result.refused, result.detail = refusal.reason, refusal.detail
         return result
-    # A stored page has no listing behind it: a page naming no section is refused (no_section) as a crawl that
-    # did not see it listed would refuse it.
-    if skip := section_skip(article.section_path, None):
+    if skip := section_skip(article.section_path, listed_in):
         result.refused, result.detail = skip
         return result
+    if not article.section_path and listed_in:
+        article.section_path, article.section = listing_section_path(listed_in), listed_in
     article.fetched_at = page.fetched_at
     try:
         for pipeline in extraction_pipelines():

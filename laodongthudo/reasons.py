@@ -79,3 +79,8 @@ def section_skip(section_path: str | None, listed_in: str | None) -> tuple[str, 
     if not path and not listed_in:
         return NO_SECTION, "no breadcrumb, not listed in a section"
     return None
+
+
+def listing_section_path(listed_in: str) -> str:
+    """The section path of an article that names none, from the union listing that lists it."""
+    return UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"

@@ -119,14 +119,16 @@ def _worker_init(database_url: str) -> None:
     _reader = PageReader(make_engine(database_url))
 
 
-def _derive_chunk(ids: Sequence[int]) -> list[Derived]:
+def _derive_chunk(jobs: Sequence[tuple[int, str | None]]) -> list[Derived]:
     assert _reader is not None
-    return [derive(page) for page in _reader.load(ids)]
+    sections = dict(jobs)
+    return [derive(page, sections.get(page.id)) for page in _reader.load([page_id for page_id, _ in jobs])]
 
 
-def derived_pages(database_url: str, ids: Sequence[int], workers: int) -> Iterator[Derived]:
-    """Every page derived, in the order of `ids`; in `workers` processes (1: in this one)."""
-    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+def derived_pages(database_url: str, jobs: Sequence[tuple[int, str | None]], workers: int) -> Iterator[Derived]:
+    """Every page derived, in the order of `jobs` (page id, the section of its stored article if any); in
+    `workers` processes (1: in this one)."""
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if workers <= 1:
         _worker_init(database_url)
         for chunk in chunks:
@@ -188,7 +190,8 @@ class Reextraction:
         bar = tqdm(total=len(pages), unit="page", desc="reextract", file=sys.stderr, mininterval=0.5, smoothing=0.1)
         started = time.perf_counter()
         try:
-            for derived in derived_pages(self.database_url, [p.id for p in pages], self.workers):
+            jobs = [(p.id, known[p.url].section if p.url in known else None) for p in pages]
+            for derived in derived_pages(self.database_url, jobs, self.workers):
                 if not self.tally.warm_up_pages:
                     self.tally.warm_up_s = time.perf_counter() - started
                     self.tally.warm_up_pages = min(CHUNK, len(pages))

@@ -38,9 +38,9 @@ def slow_down(seconds: float) -> None:
 
     derive = reextract.derive
 
-    def slow(page):  # type: ignore[no-untyped-def]
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
         time.sleep(seconds)
-        return derive(page)
+        return derive(*args, **kwargs)
 
     reextract.derive = slow
 

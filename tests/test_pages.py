@@ -170,6 +170,24 @@ def test_a_crawl_keeps_every_page_and_reextract_over_them_changes_nothing(replic
     assert "it/s" in run.stderr or "page/s" in run.stderr  # the progress bar's rate
 
 
+def test_an_article_stored_with_its_listings_section_is_re_derived_with_it(tmp_path):
+    # The page names no section (no breadcrumb); the crawl took its section from the listing. Re-deriving has no
+    # listing: it takes the stored article's section instead, and the row stays as it is.
+    site = build_site(n_articles=12, seed=5, faults=["no_breadcrumb"])
+    database_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    with serve(site) as server:
+        done = run_crawl(server.base_url, database_url)
+    assert done.returncode == 0, done.log[-3000:]
+    assert done.stat("section/from_listing") == 1
+    before = contents(database_url)
+    run = reextract(database_url, "-j", "1")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert contents(database_url) == before
+    row = last_run(database_url)
+    assert (row.articles_updated, row.articles_new) == (0, 0)
+    assert not any(key.startswith("reextract/refused_stored/") for key in row.stats)
+
+
 # -- a selector fix reaches the archive without a request ---------------------------------------------------------
 
 

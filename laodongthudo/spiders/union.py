@@ -70,7 +70,7 @@ from laodongthudo.layouts import NotAnArticle, parse_article, parse_listing
 from laodongthudo.layouts.shell import is_template_shell
 from laodongthudo.middlewares import OffsiteRedirect
 from laodongthudo.outcome.verdict import BOUND_STAT, CAUGHT_UP_STAT
-from laodongthudo.reasons import MARKUP_REASONS, UNION_ROOT, section_skip
+from laodongthudo.reasons import MARKUP_REASONS, listing_section_path, section_skip
 from laodongthudo.runcontext import RunContext
 from laodongthudo.signals import page_skipped
 
@@ -711,7 +711,7 @@ class UnionSpider(scrapy.Spider):
             return
         if not article.section_path:
             # Listed in a union section's own column and naming no other: it belongs there.
-            article.section_path = UNION_ROOT if listed_in == "cong-doan" else f"{UNION_ROOT}/{listed_in}"
+            article.section_path = listing_section_path(listed_in)
             article.section = listed_in
             self.crawler.stats.inc_value("section/from_listing")
         listed = response.meta.get("listed_url")
