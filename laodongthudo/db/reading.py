@@ -4,6 +4,7 @@ an archive crawled by an older release gets its search index built before it is 
 from __future__ import annotations
 
 import logging
+import sys
 
 from scrapy.settings import Settings
 from sqlalchemy import URL, Engine
@@ -37,3 +38,13 @@ def open_for_reading(url: str | URL) -> Engine:
             raise StoreUnavailable(f"cannot open {mask_url(url)}: {describe_error(error)}") from error
         raise
     return engine
+
+
+def open_for_command(url: str | URL) -> Engine | int:
+    """`open_for_reading` for a command line: the engine, or the exit status (2 bad URL, 4 unreachable) after a
+    one-line error on stderr."""
+    try:
+        return open_for_reading(url)
+    except (ValueError, StoreUnavailable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 4 if isinstance(error, StoreUnavailable) else 2

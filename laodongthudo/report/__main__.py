@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from laodongthudo.db.engine import mask_url
-from laodongthudo.db.reading import open_for_reading, project_settings
-from laodongthudo.db.store import StoreUnavailable
+from laodongthudo.db.reading import open_for_command, project_settings
 from laodongthudo.db.types import HANOI
 
 from .data import ReportReader
@@ -28,11 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         "--database", default=settings.get("DATABASE_URL"), help="SQLAlchemy URL (default: DATABASE_URL)"
     )
     args = parser.parse_args(argv)
-    try:
-        engine = open_for_reading(args.database)
-    except (ValueError, StoreUnavailable) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 4 if isinstance(error, StoreUnavailable) else 2
+    engine = open_for_command(args.database)
+    if isinstance(engine, int):
+        return engine
     try:
         reader = ReportReader(
             engine, top_entities=settings.getint("REPORT_TOP_ENTITIES"), runs=settings.getint("REPORT_CRAWL_RUNS")

@@ -13,8 +13,7 @@ from datetime import date
 
 from laodongthudo.crawlplan import parse_day
 from laodongthudo.db.engine import mask_url
-from laodongthudo.db.reading import open_for_reading, project_settings
-from laodongthudo.db.store import StoreUnavailable
+from laodongthudo.db.reading import open_for_command, project_settings
 
 from .query import QuerySyntaxError
 from .searcher import Searcher, SearchHit, SearchQuery
@@ -70,11 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --since {args.since} is after --until {args.until}", file=sys.stderr)
         return 2
     query = SearchQuery(args.query, args.section, args.since, args.until, args.entity, args.limit)
-    try:
-        engine = open_for_reading(args.database)
-    except (ValueError, StoreUnavailable) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 4 if isinstance(error, StoreUnavailable) else 2
+    engine = open_for_command(args.database)
+    if isinstance(engine, int):
+        return engine
     try:
         highlight = tuple(settings.getlist("SEARCH_HIGHLIGHT"))
         searcher = Searcher(engine, snippet_words=settings.getint("SEARCH_SNIPPET_WORDS"), highlight=highlight)
