@@ -4,8 +4,8 @@
 
 The archive is written through the Store from the replica's article generator (no crawl): every union
 article of a replica of that size, entities left out (they play no part in a search). For each database:
-- index build time: the rows are stored at revision 0005, then `upgrade()` to head builds the index over
-  them (revision 0009_search) -- what an existing archive pays once;
+- index build time: the rows are stored at revision 0008 (just before the index), then `upgrade()` to
+  head builds the index over them (revision 0009_search) -- what an existing archive pays once;
 - size on disk of the index;
 - 20 queries drawn at random from the archive (names it mentions, words of its titles), typed without
   diacritics, each through `Searcher` (ranked, with snippets, 20 results), then in quotes (a phrase), and as
@@ -87,8 +87,8 @@ def generated_articles(n: int) -> Iterator[Article]:
 
 
 def load(url: str, n: int) -> tuple[float, float]:
-    """Rows at revision 0005, then the index built over them: (seconds writing, seconds building)."""
-    upgrade(url, "0005_crawl_runs")
+    """Rows at revision 0008_pages, then the index built over them: (seconds writing, seconds building)."""
+    upgrade(url, "0008_pages")
     started = time.perf_counter()
     with Store.open(url, migrate=False) as store:
         batch: list[Article] = []

@@ -12,9 +12,8 @@ import re
 import unicodedata
 
 # Zero-width characters the CMS leaves in text (soft hyphen included): deleted. Its odd spaces (no-break,
-# en/em/thin, narrow no-break, ideographic) are Unicode whitespace, so `_WS` turns them into plain spaces.
+# en/em/thin, narrow no-break, ideographic) are Unicode whitespace: splitting on whitespace makes them plain spaces.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
-_WS = re.compile(r"\s+")
 
 # The five Vietnamese tone marks as combining characters (grave, acute, tilde, hook above, dot below).
 # Vowel-quality marks (circumflex, breve, horn) are not tones and stay where they are.
@@ -30,7 +29,8 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
-    return _WS.sub(" ", text).strip()
+    # str.split() splits on what `\s` matches (str.isspace), at a fraction of a regex's cost.
+    return " ".join(text.split())
 
 
 def drop_dateline(text: str | None) -> str:

@@ -24,3 +24,14 @@ def test_title_key_drops_accents_and_punctuation():
     assert title_key("Hà Nội: Xuất quân “Mùa hè xanh” 2025!") == "ha noi xuat quan mua he xanh 2025"
     assert title_key("Hoà  bình") == title_key("Hòa bình") == "hoa binh"
     assert strip_accents("Đặng Thị") == "Dang Thi"
+
+
+def test_clean_text_treats_every_unicode_space_as_the_regex_does():
+    # clean_text splits with str.split(); it must collapse exactly what `\s+` would (every str.isspace char).
+    import re
+    import sys
+
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
+    assert spaces == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    text = f"{spaces}Công{spaces}đoàn x{spaces}"
+    assert clean_text(text) == re.sub(r"\s+", " ", text).strip() == "Công đoàn x"

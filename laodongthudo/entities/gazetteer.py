@@ -8,8 +8,12 @@ for Hanoi's 30 former districts only; elsewhere a unit needs its type word (`huy
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from laodongthudo.textnorm import match_key
 
@@ -36,10 +40,30 @@ class Gazetteer:
         return self.hanoi_districts.get(key)
 
 
+DATASET = "data/dataset.db"  # inside the package, what `vietnamadminunits.database.query` opens
+
+
+def dataset_path() -> Path:
+    """The package's bundled data set, found without importing the package: its `__init__` imports its
+    address parsers and geopy (half a second of every run's start) for nothing the gazetteer reads."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("vietnamadminunits is not installed (requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / DATASET
+
+
+def query(sql: str) -> list[dict[str, Any]]:
+    """Rows of the data set as dicts, as `vietnamadminunits.database.query` gives them (read-only here)."""
+    connection = sqlite3.connect(f"{dataset_path().as_uri()}?mode=ro", uri=True)
+    try:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql)]
+    finally:
+        connection.close()
+
+
 @cache
 def load_gazetteer() -> Gazetteer:
-    from vietnamadminunits.database import query
-
     gaz = Gazetteer(units={t: {} for t in UNIT_TYPES})
 
     def add(unit_type: str, short: str) -> None:
