@@ -32,6 +32,7 @@ STEPS = [
     ("0008_pages", {"pages"}),
     ("0009_search", set()),  # the search index: tests/test_search.py
     ("0010_run_outcome", set()),  # exit status and site root of crawl_runs
+    ("0011_search_pairs", set()),  # the index of word pairs: tests/test_search.py
 ]
 
 

@@ -1,4 +1,12 @@
-"""Ranked, accent-insensitive search of the stored articles, on the index of revision 0009_search."""
+"""Ranked, accent-insensitive search of the stored articles, on the indexes of revisions 0009_search and
+0011_search_pairs.
+
+A query is answered in two steps. First the words typed together, as phrases, in the index of word pairs:
+its tokens are rare, so few articles match and ranking them is cheap. Then, only if that gave fewer results
+than asked for, the query's words anywhere in the article, in the syllable index, ranked after the first
+step's results. A query whose words are all single (or joined by OR) has only the second step.
+Snippets are made from the rows shown (snippet.py), not by the database.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +19,27 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from laodongthudo import settings as defaults
 from laodongthudo.db.models import ArticleEntityRow, ArticleRow, EntityRow
-from laodongthudo.db.searchindex import PG_CONFIG, PG_DOCUMENT_COLUMN, SQLITE_FTS_TABLE
+from laodongthudo.db.searchindex import (
+    PG_CONFIG,
+    PG_DOCUMENT_COLUMN,
+    PG_PAIRS_COLUMN,
+    SQLITE_FTS_TABLE,
+    SQLITE_PAIRS_TABLE,
+)
 from laodongthudo.db.types import HANOI, AwareDateTime
 from laodongthudo.textnorm import match_key, title_key
 
-from .query import fts5_expression, normalize_query, parse_query
+from .query import (
+    Group,
+    Term,
+    fts5_expression,
+    fts5_pairs_expression,
+    fts5_words_expression,
+    normalize_query,
+    pair_string,
+    parse_query,
+)
+from .snippet import Snippets
 
 _articles = ArticleRow.__table__
 _links = ArticleEntityRow.__table__
@@ -23,6 +47,7 @@ _entities = EntityRow.__table__
 # Title matches count most, then the sapo, then the body (SQLite: the index's rank, bm25(10.0, 4.0, 1.0), set
 # by revision 0009_search; PostgreSQL: ts_rank's weights of D, C, B, A).
 PG_WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"
+_PG_CONFIG = literal_column(f"'{PG_CONFIG}'::regconfig")
 
 
 @dataclass(frozen=True)
@@ -43,7 +68,9 @@ class SearchHit:
     title: str | None
     published_at: datetime | None
     snippet: str
-    rank: float  # higher is better, comparable within one result list only
+    rank: float  # higher is better, comparable among hits of the same `exact`, within one result list only
+    # Holds the words as typed, those typed together side by side; such hits come first.
+    exact: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,7 +81,26 @@ class SearchHit:
             "url": self.url,
             "snippet": self.snippet,
             "rank": self.rank,
+            "exact": self.exact,
         }
+
+
+@dataclass(frozen=True)
+class PhraseStep:
+    """The first step of a one-group query: its phrases of several words from the pairs index, its single
+    words and the words left out from the syllable index."""
+
+    phrases: list[Term]
+    words: list[Term]
+    excluded: list[Term]
+
+    @classmethod
+    def of(cls, groups: list[Group]) -> PhraseStep | None:
+        if len(groups) != 1 or not groups[0].typed_phrases:
+            return None
+        group = groups[0]
+        words = [term for term in group.phrases if len(term.words) == 1]
+        return cls(group.typed_phrases, words, group.excluded)
 
 
 def day_start(day: date) -> datetime:
@@ -78,93 +124,134 @@ class Searcher:
         self.highlight = highlight
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
-        parse_query(query.text)  # QuerySyntaxError before touching the database
-        parameters = {"q": self._query_parameter(query.text)}
+        groups = parse_query(query.text)  # QuerySyntaxError before touching the database
+        step = PhraseStep.of(groups)
+        # Without a first step, a hit holds the words as typed unless words typed together were split by OR.
+        exact_anyway = step is None and not any(g.typed_phrases for g in groups)
         with self.engine.connect() as connection:
             entity_ids = self._entity_ids(connection, query.entity) if query.entity else None
             if entity_ids == []:
                 return []
             filters = self._filters(query, entity_ids)
-            if self.engine.dialect.name == "postgresql":
-                rows = connection.execute(self._postgresql(filters, query.limit), parameters)
-                return [self._hit(row, row.rank) for row in rows]
-            # Two steps: the best ids and their ranks from the index alone, then snippets for those only.
-            ranks = {id_: rank for id_, rank in connection.execute(self._sqlite_best(filters, query.limit), parameters)}
-            if not ranks:
+            ranked: list[tuple[int, float, bool]] = []  # id, rank, exact
+            if step is not None:
+                ranked = [(id_, rank, True) for id_, rank in self._phrase_step(connection, step, filters, query.limit)]
+            if len(ranked) < query.limit:
+                found = [id_ for id_, _, _ in ranked]
+                more = self._words_step(connection, query.text, filters, query.limit - len(ranked), found)
+                ranked += [(id_, rank, exact_anyway) for id_, rank in more]
+            if not ranked:
                 return []
-            rows = connection.execute(self._sqlite_hits(), {**parameters, "ids": list(ranks)})
-            found = {row.id: self._hit(row, -ranks[row.id]) for row in rows}  # bm25: lower is better
-            return [found[id_] for id_ in ranks if id_ in found]
+            rows = {row.id: row for row in connection.execute(self._shown(), {"ids": [id_ for id_, _, _ in ranked]})}
+        snippets = self._snippets(groups)
+        return [
+            SearchHit(
+                row.id,
+                row.url,
+                row.section,
+                row.title,
+                row.published_at,
+                snippets.make((row.sapo, row.body, row.title)),
+                rank,
+                exact,
+            )  # fmt: skip
+            for id_, rank, exact in ranked
+            if (row := rows.get(id_)) is not None
+        ]
 
-    @staticmethod
-    def _hit(row: Any, rank: float) -> SearchHit:
-        return SearchHit(row.id, row.url, row.section, row.title, row.published_at, row.snippet or "", rank)
+    def _snippets(self, groups: list[Group]) -> Snippets:
+        phrase = next((term.words for group in groups for term in group.phrases if len(term.words) > 1), [])
+        words = [word for group in groups for term in group.required for word in term.words]
+        return Snippets(phrase, words, self.snippet_words, self.highlight)
 
-    def _query_parameter(self, text: str) -> str:
+    def _phrase_step(
+        self, connection: Any, step: PhraseStep, filters: list[ColumnElement[bool]], limit: int
+    ) -> list[tuple[int, float]]:
         if self.engine.dialect.name == "postgresql":
-            return normalize_query(text)
-        return fts5_expression(text)
+            return [tuple(row) for row in connection.execute(*self._postgresql_phrases(step, filters, limit))]
+        parameters: dict[str, Any] = {"q": fts5_pairs_expression(step.phrases)}
+        syllables = literal_column(SQLITE_FTS_TABLE)
+        rowid = literal_column(f"{SQLITE_PAIRS_TABLE}.rowid")
+        best = self._sqlite_best(SQLITE_PAIRS_TABLE, filters, limit)
+        if step.words:
+            parameters["words"] = fts5_words_expression(step.words)
+            within = select(literal_column("rowid")).select_from(text(SQLITE_FTS_TABLE))
+            best = best.where(rowid.in_(within.where(syllables.op("MATCH")(bindparam("words")))))
+        if step.excluded:
+            parameters["excluded"] = " OR ".join(fts5_words_expression([term]) for term in step.excluded)
+            left_out = select(literal_column("rowid")).select_from(text(SQLITE_FTS_TABLE))
+            best = best.where(rowid.not_in(left_out.where(syllables.op("MATCH")(bindparam("excluded")))))
+        return [(id_, -rank) for id_, rank in connection.execute(best, parameters)]  # bm25: lower is better
+
+    def _words_step(
+        self, connection: Any, text_: str, filters: list[ColumnElement[bool]], limit: int, found: list[int]
+    ) -> list[tuple[int, float]]:
+        if self.engine.dialect.name == "postgresql":
+            statement = self._postgresql_words(filters, limit, found)
+            return [tuple(row) for row in connection.execute(statement, {"q": normalize_query(text_)})]
+        best = self._sqlite_best(SQLITE_FTS_TABLE, filters, limit)
+        if found:
+            best = best.where(literal_column(f"{SQLITE_FTS_TABLE}.rowid").not_in(found))
+        return [(id_, -rank) for id_, rank in connection.execute(best, {"q": fts5_expression(text_)})]
 
     @staticmethod
-    def _columns() -> list[ColumnElement[Any]]:
+    def _shown() -> Select[Any]:
         a = _articles.c
-        return [a.id, a.url, a.section, a.title, a.published_at]
+        return select(a.id, a.url, a.section, a.title, a.published_at, a.sapo, a.body).where(
+            a.id.in_(bindparam("ids", expanding=True))
+        )
 
     @staticmethod
-    def _sqlite_best(filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:
-        """The ids of the best `limit` matches, from the index alone: reading `articles` rows (long bodies,
-        overflow pages) for every match would cost more than the search. Filters become id sets that the
-        indexes of `articles` answer."""
-        fts = literal_column(SQLITE_FTS_TABLE)
-        rowid = literal_column(f"{SQLITE_FTS_TABLE}.rowid")
-        rank = literal_column(f"{SQLITE_FTS_TABLE}.rank")  # bm25 with the weights 0009_search configured
-        best = select(rowid, rank).select_from(text(SQLITE_FTS_TABLE)).where(fts.op("MATCH")(bindparam("q")))
+    def _sqlite_best(table: str, filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:
+        """The ids of the best `limit` matches of `:q`, from the index alone: reading `articles` rows (long
+        bodies, overflow pages) for every match would cost more than the search. Filters become id sets that
+        the indexes of `articles` answer. `ORDER BY rank` is bm25 with the weights the migrations set."""
+        fts = literal_column(table)
+        rowid = literal_column(f"{table}.rowid")
+        rank = literal_column(f"{table}.rank")
+        best = select(rowid, rank).select_from(text(table)).where(fts.op("MATCH")(bindparam("q")))
         if filters:
             best = best.where(rowid.in_(select(_articles.c.id).where(*filters)))
         return best.order_by(rank).limit(limit)
 
-    def _sqlite_hits(self) -> Select[Any]:
-        """Those articles with their snippets (snippet() needs the MATCH in its own query). Not their rank:
-        selecting it here makes FTS5 rank every match again."""
-        fts = literal_column(SQLITE_FTS_TABLE)
-        rowid = literal_column(f"{SQLITE_FTS_TABLE}.rowid")
-        start, stop = self.highlight
-        snippet = func.snippet(fts, -1, start, stop, "…", min(max(self.snippet_words, 1), 64))  # FTS5: 1 to 64
+    @staticmethod
+    def _pg_ranked(
+        document: str, tsquery: ColumnElement[Any], filters: list[ColumnElement[bool]], limit: int
+    ) -> Select[Any]:
+        column = literal_column(f"articles.{document}")
+        rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), column, tsquery)
         return (
-            select(*self._columns(), snippet.label("snippet"))
-            .select_from(text(SQLITE_FTS_TABLE))
-            .join(_articles, _articles.c.id == rowid)
-            .where(fts.op("MATCH")(bindparam("q")), rowid.in_(bindparam("ids", expanding=True)))
-        )
-
-    def _postgresql(self, filters: list[ColumnElement[bool]], limit: int) -> Select[Any]:
-        config = literal_column(f"'{PG_CONFIG}'::regconfig")
-        tsquery = func.websearch_to_tsquery(config, bindparam("q"))
-        document = literal_column(f"articles.{PG_DOCUMENT_COLUMN}")
-        rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), document, tsquery)
-        best = (
-            select(*self._columns(), rank.label("rank"))
-            .where(document.op("@@")(tsquery), *filters)
+            select(_articles.c.id, rank.label("rank"))
+            .where(column.op("@@")(tsquery), *filters)
             .order_by(rank.desc(), _articles.c.published_at.desc())
             .limit(limit)
-            .subquery("best")
         )
-        # ts_headline re-parses the whole text: only for the returned rows.
-        start, stop = self.highlight
-        words = max(self.snippet_words, 2)
-        options = (
-            f"StartSel={start}, StopSel={stop}, MaxWords={words}, MinWords={max(words // 2, 1)},"
-            ' MaxFragments=2, FragmentDelimiter=" … "'
+
+    def _postgresql_phrases(
+        self, step: PhraseStep, filters: list[ColumnElement[bool]], limit: int
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        parameters: dict[str, Any] = {}
+        tsquery: ColumnElement[Any] | None = None
+        for number, term in enumerate(step.phrases):
+            parameters[f"p{number}"] = pair_string(term)
+            phrase = func.phraseto_tsquery(_PG_CONFIG, func.laodongthudo_search_text(bindparam(f"p{number}")))
+            tsquery = phrase if tsquery is None else tsquery.op("&&")(phrase)
+        assert tsquery is not None
+        statement = self._pg_ranked(PG_PAIRS_COLUMN, tsquery, filters, limit)
+        if step.words or step.excluded:
+            rest = [term.text for term in step.words] + [f'-"{term.text}"' for term in step.excluded]
+            parameters["rest"] = " ".join(rest)
+            words = func.websearch_to_tsquery(_PG_CONFIG, bindparam("rest"))
+            statement = statement.where(literal_column(f"articles.{PG_DOCUMENT_COLUMN}").op("@@")(words))
+        return statement, parameters
+
+    def _postgresql_words(self, filters: list[ColumnElement[bool]], limit: int, found: list[int]) -> Select[Any]:
+        statement = self._pg_ranked(
+            PG_DOCUMENT_COLUMN, func.websearch_to_tsquery(_PG_CONFIG, bindparam("q")), filters, limit
         )
-        whole = func.laodongthudo_search_text(
-            func.concat_ws(" ", _articles.c.title, _articles.c.sapo, _articles.c.body)
-        )
-        snippet = func.ts_headline(config, whole, tsquery, options)
-        return (
-            select(best, snippet.label("snippet"))
-            .join(_articles, _articles.c.id == best.c.id)
-            .order_by(best.c.rank.desc(), best.c.published_at.desc())
-        )
+        if found:
+            statement = statement.where(_articles.c.id.not_in(found))
+        return statement
 
     def _filters(self, query: SearchQuery, entity_ids: list[int] | None) -> list[ColumnElement[bool]]:
         a = _articles.c
