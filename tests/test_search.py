@@ -24,9 +24,9 @@ from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import Store, downgrade, make_engine, upgrade
 from laodongthudo.db.migrate import alembic_config
-from laodongthudo.db.searchindex import PG_DOCUMENT_COLUMN, SQLITE_FTS_TABLE
+from laodongthudo.db.searchindex import PG_DOCUMENT_COLUMN, PG_PAIRS_COLUMN, SQLITE_FTS_TABLE, SQLITE_PAIRS_TABLE
 from laodongthudo.items import Article
-from laodongthudo.search import QuerySyntaxError, Searcher, SearchQuery, fts5_expression
+from laodongthudo.search import QuerySyntaxError, Searcher, SearchHit, SearchQuery, fts5_expression
 from laodongthudo.urls import CANONICAL_ROOT
 from replica import build_site, serve
 from tests.crawling import REPO, crawl_env, run_crawl, stored_rows
@@ -60,12 +60,15 @@ class Archive:
     def rows(self) -> list[dict]:
         return stored_rows(self.url)
 
-    def search(self, query: str, **filters: object) -> list[int]:
+    def hits(self, query: str, limit: int = ALL, **filters: object) -> list[SearchHit]:
         engine = make_engine(self.url)
         try:
-            return [hit.id for hit in Searcher(engine).search(SearchQuery(query, limit=ALL, **filters))]
+            return Searcher(engine).search(SearchQuery(query, limit=limit, **filters))
         finally:
             engine.dispose()
+
+    def search(self, query: str, **filters: object) -> list[int]:
+        return [hit.id for hit in self.hits(query, **filters)]
 
 
 def with_all_words(rows: list[dict], query_words: list[str]) -> set[int]:
@@ -163,6 +166,46 @@ def test_a_quoted_phrase_matches_as_a_phrase(archive: Archive) -> None:
     assert tested == 4
 
 
+def typed_pairs(value: str | None) -> set[tuple[str, str]]:
+    """The pairs of neighbouring words a text holds as typed: two whitespace-separated parts, with no
+    punctuation where they meet (how the pairs index of 0011_search_pairs reads a text)."""
+    parts = (value or "").split()
+    found = set()
+    for first, second in zip(parts, parts[1:], strict=False):
+        if _WORDS.fullmatch(first[-1]) and _WORDS.fullmatch(second[0]):
+            found.add((words(first)[-1], words(second)[0]))
+    return found
+
+
+def test_words_typed_together_come_first(archive: Archive) -> None:
+    """Two words typed side by side: the articles that hold them side by side, then the others holding both."""
+    rows = archive.rows()
+    joined = " ".join(fold(r[f]) for r in rows for f in FIELDS)
+    held = {r["id"]: set().union(*(typed_pairs(r[f]) for f in FIELDS)) for r in rows}
+    counts = Counter(pair for pairs in held.values() for pair in pairs)
+    tested = 0
+    for (first, second), _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if tested == 3:
+            break
+        if any(re.search(rf"(?<![^\W_]){w}(?=[-/])|(?<=[-/]){w}(?![^\W_])", joined) for w in (first, second)):
+            continue  # PostgreSQL's parser reads hyphenated compounds apart
+        together = {id_ for id_, pairs in held.items() if (first, second) in pairs}
+        apart = with_all_words(rows, [first, second]) - together
+        if not apart:
+            continue
+        hits = archive.hits(f"{first} {second}")
+        exact = [h for h in hits if h.exact]
+        assert hits[: len(exact)] == exact, "the articles with the words as typed come first"
+        assert {h.id for h in exact} == together, (first, second)
+        assert {h.id for h in hits[len(exact) :]} == apart, (first, second)
+        for part in (exact, hits[len(exact) :]):
+            assert [h.rank for h in part] == sorted((h.rank for h in part), reverse=True)
+        # A short list is the start of the long one.
+        assert archive.hits(f"{first} {second}", limit=2) == hits[:2]
+        tested += 1
+    assert tested == 3
+
+
 def test_or_and_excluded_words(archive: Archive) -> None:
     rows = archive.rows()
     either = with_all_words(rows, ["hoàng"]) | with_all_words(rows, ["chương"])
@@ -252,6 +295,11 @@ def test_a_later_crawl_that_updates_an_article_updates_the_index(archive: Archiv
     old_words = [w for w in words(before[url]["sapo"]) if len(w) > 3][:6]
     new_sapo = "Công đoàn phường Nghĩa Đô trao tặng xe lăn cho đoàn viên khuyết tật ở Xuân Đỉnh."
     assert archive.search('"xe lăn" khuyết tật Xuân Đỉnh') == []
+    # Two words the old sapo holds as typed, and neither title nor body does.
+    old = before[url]
+    old_pairs = typed_pairs(old["sapo"]) - typed_pairs(old["title"]) - typed_pairs(old["body"])
+    old_phrase = next(f"{a} {b}" for a, b in sorted(old_pairs))
+    assert any(h.exact for h in archive.hits(old_phrase) if h.id == old["id"])
     record.sapo_override = new_sapo
     try:
         archive.replica.reset()
@@ -263,7 +311,40 @@ def test_a_later_crawl_that_updates_an_article_updates_the_index(archive: Archiv
     rows = archive.rows()
     article_id = next(r["id"] for r in rows if r["url"] == url)
     assert archive.search('"xe lan" khuyet tat xuan dinh') == [article_id]
+    [hit] = archive.hits('"xe lan" cho doan vien khuyet tat o xuan dinh')
+    assert hit.id == article_id and hit.exact  # found in the index of word pairs, updated by its trigger
+    assert not any(h.exact for h in archive.hits(old_phrase) if h.id == article_id), old_phrase  # pairs deleted
     assert set(archive.search(" ".join(old_words))) == with_all_words(rows, old_words)
+
+
+def pairs_matching(db_url: str, pair: str) -> int:
+    """Rows the index of word pairs itself holds for a pair token."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                sql = f"SELECT count(*) FROM articles WHERE {PG_PAIRS_COLUMN} @@ to_tsquery('simple', :pair)"
+            else:
+                sql = f"SELECT count(*) FROM {SQLITE_PAIRS_TABLE} WHERE {SQLITE_PAIRS_TABLE} MATCH :pair"
+            return connection.execute(text(sql), {"pair": pair}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_control_characters_and_line_breaks_in_the_text(db_url: str) -> None:
+    """JSON strings cannot hold control characters, and the SQLite triggers build the pairs from a JSON array
+    of the words: the row is stored, and its words are paired all the same, across line breaks too."""
+    body = "Đoàn viên nhận quà\x01 Tết sum vầy\n\nBùi Minh\tTiến trao quà."
+    article = Article(url=f"{CANONICAL_ROOT}/a-9.html", article_id=9, title='Chợ "Tết" \\ Công đoàn', body=body,
+                      content_hash="h9")  # fmt: skip
+    with Store.open(db_url) as store:
+        assert store.write_batch([article]).new == 1
+    archive = Archive(db_url, "", None)
+    for query in ("tet sum vay", "cong doan", "bui minh tien", "vay bui"):
+        [hit] = archive.hits(query)
+        assert hit.exact, query
+    assert not archive.hits("qua tet")[0].exact  # the control character parts them, as punctuation would
+    assert archive.hits("tet sum vay")[0].snippet.startswith("Đoàn viên nhận quà\x01 [Tết] [sum] [vầy] Bùi Minh Tiến")
 
 
 def test_the_migration_indexes_existing_rows_and_steps_down(db_url: str) -> None:
@@ -276,17 +357,20 @@ def test_the_migration_indexes_existing_rows_and_steps_down(db_url: str) -> None
         assert store.write_batch([article]).new == 1
     upgrade(db_url)
     archive = Archive(db_url, "", None)
-    assert len(archive.search("dem hoi trang ram")) == 1
+    [hit] = archive.hits("dem hoi trang ram")
+    assert hit.exact  # the pairs index was built over the row already there
     assert len(archive.search("doan vien")) == 1
+    assert pairs_matching(db_url, "dem0hoi") == 1
     with Store.open(db_url) as store, store.engine.begin() as connection:
         connection.execute(text("DELETE FROM articles"))
     assert archive.search("dem hoi") == []
+    assert pairs_matching(db_url, "dem0hoi") == 0  # a contentless FTS5 table forgets a row only when told
 
     downgrade(db_url, before)
     engine = make_engine(db_url)
     inspector = inspect(engine)
-    assert SQLITE_FTS_TABLE not in inspector.get_table_names()
-    assert PG_DOCUMENT_COLUMN not in {c["name"] for c in inspector.get_columns("articles")}
+    assert not {SQLITE_FTS_TABLE, SQLITE_PAIRS_TABLE} & set(inspector.get_table_names())
+    assert not {PG_DOCUMENT_COLUMN, PG_PAIRS_COLUMN} & {c["name"] for c in inspector.get_columns("articles")}
     engine.dispose()
     upgrade(db_url)
 

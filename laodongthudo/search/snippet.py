@@ -77,9 +77,9 @@ class Snippets:
         reach = 12 * self.size + 64
         start = at.start()
         before = text[max(start - reach, 0) : start].split()
-        keep_before = min(len(before), max(self.size // 3, 1))
+        keep_before = min(len(before), self.size // 3)
         following = text[start : start + reach].split()
-        after = following[: max(self.size - keep_before, 1)]
+        after = following[: self.size - keep_before]
         window = " ".join([*before[len(before) - keep_before :], *after])
         if self.marks is not None:
             window = self.marks.whole.sub(self.mark, window)

@@ -8,7 +8,7 @@ rare tokens. Punctuation stays in the pair and the tokenizer splits there, so no
 stop. The searcher reads it first (search/searcher.py); the syllable index still finds everything else.
 
 SQLite: a contentless FTS5 table `articles_fts_pairs` (same tokenizer, đ folded, same bm25 weights), fed by
-triggers that build the pairs in SQL (json_each over the words, lead() for the neighbour). A contentless table
+triggers that build the pairs in SQL (the words as a JSON array, json_each over it, lead() for the neighbour). A contentless table
 forgets its text: a delete gives the pairs again, built from the old row by the same expression.
 
 PostgreSQL: `articles.search_pairs`, a weighted tsvector of the pairs, with its own GIN index, set by the same
@@ -34,20 +34,20 @@ COLUMNS = ("title", "sapo", "body")
 
 
 def _sqlite_words(expression: str) -> str:
-    """The text as a JSON array of its whitespace-separated words (đ folded; empty strings where runs of
-    whitespace were). Text that still is not valid JSON (a control character) gives no pairs."""
-    folded = f"replace(replace({expression}, 'đ', 'd'), 'Đ', 'D')"
-    escaped = f"replace(replace({folded}, '\\', '\\\\'), '\"', '\\\"')"
-    spaced = f"replace(replace(replace({escaped}, char(10), ' '), char(13), ' '), char(9), ' ')"
-    array = f"'[\"' || replace({spaced}, ' ', '\",\"') || '\"]'"
-    return f"CASE WHEN json_valid({array}) THEN {array} ELSE '[]' END"
+    """The text as a JSON array of its space-separated words (đ folded; empty strings where runs of spaces
+    were). json_quote escapes what JSON needs escaped, and no escape holds a space: splitting its output at
+    the spaces gives valid JSON strings."""
+    text = f"replace(replace({expression}, 'đ', 'd'), 'Đ', 'D')"
+    spaced = f"replace(replace(replace({text}, char(10), ' '), char(13), ' '), char(9), ' ')"
+    return f"'[' || replace(json_quote({spaced}), ' ', '\",\"') || ']'"
 
 
 def _sqlite_pairs(expression: str) -> str:
+    # Empty words are left out before lead(): a run of whitespace separates two words like one space.
     return (
         "(SELECT group_concat(word || '0' || next_word, ' ') FROM (SELECT value AS word,"
-        f" lead(value) OVER (ORDER BY key) AS next_word FROM json_each({_sqlite_words(expression)}))"
-        " WHERE word <> '' AND next_word <> '')"
+        f" lead(value) OVER (ORDER BY key) AS next_word FROM json_each({_sqlite_words(expression)})"
+        " WHERE value <> '') WHERE next_word IS NOT NULL)"
     )
 
 
