@@ -8,8 +8,9 @@ rare tokens. Punctuation stays in the pair and the tokenizer splits there, so no
 stop. The searcher reads it first (search/searcher.py); the syllable index still finds everything else.
 
 SQLite: a contentless FTS5 table `articles_fts_pairs` (same tokenizer, đ folded, same bm25 weights), fed by
-triggers that build the pairs in SQL (the words as a JSON array, json_each over it, lead() for the neighbour). A contentless table
-forgets its text: a delete gives the pairs again, built from the old row by the same expression.
+triggers that build the pairs in SQL (the words as a JSON array, json_each over it, lead() for the neighbour).
+A contentless table forgets its text: a delete gives the pairs again, built from the old row by the same
+expression.
 
 PostgreSQL: `articles.search_pairs`, a weighted tsvector of the pairs, with its own GIN index, set by the same
 trigger as `search_document`.
