@@ -202,6 +202,11 @@ def test_words_typed_together_come_first(archive: Archive) -> None:
             assert [h.rank for h in part] == sorted((h.rank for h in part), reverse=True)
         # A short list is the start of the long one.
         assert archive.hits(f"{first} {second}", limit=2) == hits[:2]
+        # With a single word to hold and one to leave out (the syllable index filters the pairs' matches).
+        mixed = archive.hits(f'"{first} {second}" đoàn -hoàng')
+        wanted = (with_phrase(rows, [first, second]) & with_all_words(rows, ["đoàn"])) - with_all_words(rows, ["hoàng"])
+        assert {h.id for h in mixed} == wanted
+        assert {h.id for h in mixed if h.exact} == together & wanted
         tested += 1
     assert tested == 3
 

@@ -154,7 +154,7 @@ class Searcher:
                 snippets.make((row.sapo, row.body, row.title)),
                 rank,
                 exact,
-            )  # fmt: skip
+            )
             for id_, rank, exact in ranked
             if (row := rows.get(id_)) is not None
         ]
