@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--format parquet needs -o FILE")
     try:
         since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
-        engine = make_engine(args.database)
+        engine = make_engine(args.database, read_only=True)
     except ValueError as error:
         parser.error(str(error))
     database = engine.url.database

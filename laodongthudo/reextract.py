@@ -116,7 +116,7 @@ def _worker_init(database_url: str) -> None:
     if _reader is not None:  # forked from a process that had one: its connections are the parent's
         _reader.engine.dispose(close=False)
     logging.getLogger().setLevel(logging.WARNING)  # the parsers' INFO lines would drown the progress bar
-    _reader = PageReader(make_engine(database_url))
+    _reader = PageReader(make_engine(database_url, read_only=True))
 
 
 def _derive_chunk(jobs: Sequence[tuple[int, str | None]]) -> list[Derived]:

@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import unicodedata
 import uuid
 from collections import Counter
@@ -24,6 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from laodongthudo.db import Store, downgrade, make_engine, upgrade
 from laodongthudo.db.migrate import alembic_config
+from laodongthudo.db.reading import open_for_reading
 from laodongthudo.db.searchindex import PG_DOCUMENT_COLUMN, PG_PAIRS_COLUMN, SQLITE_FTS_TABLE, SQLITE_PAIRS_TABLE
 from laodongthudo.items import Article
 from laodongthudo.search import QuerySyntaxError, Searcher, SearchHit, SearchQuery, fts5_expression
@@ -428,3 +430,31 @@ def test_the_commands_say_when_the_database_cannot_be_reached(
     assert "Traceback" not in done.stderr
     bad = run("mysql://x/y")
     assert bad.returncode == 2 and "unsupported database" in bad.stderr
+
+
+def test_searching_neither_waits_for_a_crawl_writing_nor_holds_it_up(tmp_path) -> None:
+    """SQLite: the crawl writes inside BEGIN IMMEDIATE transactions; the reading tools (search, report, export)
+    read a snapshot instead of queueing for the write lock (they used to wait, then fail "database is locked")."""
+    url = f"sqlite:///{tmp_path / 'laodongthudo.db'}"
+    with Store.open(url) as store:
+        store.write_batch([Article(url=f"{CANONICAL_ROOT}/a-1.html", article_id=1, title="Tết sum vầy",
+                                   content_hash="h1")])  # fmt: skip
+    writer = make_engine(url)
+    reader = open_for_reading(f"{url}?timeout=1")
+    try:
+        with writer.begin() as connection:  # a crawl's batch, not yet committed
+            connection.execute(text("UPDATE articles SET title = 'Tết sum vầy 2025'"))
+            started = time.monotonic()
+            [hit] = Searcher(reader).search(SearchQuery("tet sum vay"))
+            assert time.monotonic() - started < 0.9
+            assert hit.title == "Tết sum vầy"  # what was committed
+            with reader.connect() as reading:  # a report's long read, while the crawl goes on writing
+                assert reading.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1
+        with reader.connect() as reading:
+            reading.execute(text("SELECT count(*) FROM articles")).scalar_one()
+            with writer.begin() as connection:  # and a reader holding a snapshot leaves the writer free
+                connection.execute(text("UPDATE articles SET title = 'Tết sum vầy 2026'"))
+        assert Searcher(reader).search(SearchQuery("tet sum vay 2026"))[0].exact
+    finally:
+        reader.dispose()
+        writer.dispose()

@@ -47,22 +47,24 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, *, read_only: bool = False, **kwargs: Any) -> Engine:
     """An engine for SQLite or PostgreSQL, tuned for the crawler's write pattern.
 
     SQLite: foreign keys on (cascade deletes), WAL (readers do not block the crawler), a 30 s busy
     timeout and write transactions that start with BEGIN IMMEDIATE, so two writers queue instead of
     failing with "database is locked" when a read transaction tries to become a write one.
+    `read_only`: transactions start with a plain BEGIN instead, which takes no write lock, so that a search,
+    report or export neither waits for a crawl's write nor holds it up (WAL: it reads a snapshot).
     PostgreSQL: connections are pinged before use and time out after 10 s instead of hanging.
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, **kwargs)
+        return _sqlite_engine(parsed, read_only, **kwargs)
     connect_args = {"connect_timeout": 10, **kwargs.pop("connect_args", {})}
     return create_engine(parsed, json_serializer=_json_dumps, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+def _sqlite_engine(url: URL, read_only: bool, **kwargs: Any) -> Engine:
     memory = url.database in (None, "", ":memory:")
     if not memory:
         # A missing folder would fail with a bare "unable to open database file".
@@ -82,8 +84,10 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
     return engine

@@ -26,12 +26,13 @@ def project_settings() -> Settings:
 
 
 def open_for_reading(url: str | URL) -> Engine:
-    """An engine on an up-to-date schema. ValueError for a bad URL, StoreUnavailable when unreachable."""
-    engine = make_engine(url)
+    """A read-only engine (it never waits for a crawl's writes) on an up-to-date schema, brought there by a
+    writing engine if need be. ValueError for a bad URL, StoreUnavailable when unreachable."""
+    engine = make_engine(url, read_only=True)
     try:
         if current_revision(engine) != head_revision():
             logger.info("Bringing the schema of %s to %s", mask_url(engine.url), head_revision())
-            upgrade(engine)
+            upgrade(engine.url)
     except Exception as error:
         engine.dispose()
         if is_transient(error):

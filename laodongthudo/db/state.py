@@ -187,7 +187,7 @@ def read_crawl_state(
     database = parsed.database or ""
     if parsed.get_backend_name() == "sqlite" and (database in ("", ":memory:") or not Path(database).exists()):
         return CrawlState()
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=True)
     try:
         tables = set(inspect(engine).get_table_names())
         state = CrawlState()
