@@ -5,7 +5,8 @@
 The archive is written through the Store from the replica's article generator (no crawl): every union
 article of a replica of that size, entities left out (they play no part in a search). For each database:
 - index build time: the rows are stored at revision 0008 (just before the index), then `upgrade()` to
-  head builds the index over them (revision 0009_search) -- what an existing archive pays once;
+  head builds the indexes over them (revisions 0009_search and 0011_search_pairs) -- what an existing archive
+  pays once;
 - size on disk of the index;
 - 20 queries drawn at random from the archive (names it mentions, words of its titles), typed without
   diacritics, each through `Searcher` (ranked, with snippets, 20 results; the words as typed first, from the
@@ -109,22 +110,27 @@ def load(url: str, n: int) -> tuple[float, float]:
 def index_size(engine: Engine, path: Path | None) -> str:
     with engine.connect() as c:
         if engine.dialect.name == "postgresql":
-            gin = c.execute(text("SELECT pg_relation_size('ix_articles_search_document')")).scalar_one()
-            column = c.execute(text("SELECT sum(pg_column_size(search_document)) FROM articles")).scalar_one()
-            table = c.execute(text("SELECT pg_total_relation_size('articles')")).scalar_one()
             mib = 2**20
-            return (
-                f"GIN {gin / mib:.1f} MiB + tsvector column {column / mib:.1f} MiB"
-                f" (articles in all {table / mib:.1f} MiB)"
-            )
+            parts = []
+            for column, index in (("search_document", "ix_articles_search_document"),
+                                  ("search_pairs", "ix_articles_search_pairs")):  # fmt: skip
+                gin = c.execute(text(f"SELECT pg_relation_size('{index}')")).scalar_one()
+                size = c.execute(text(f"SELECT sum(pg_column_size({column})) FROM articles")).scalar_one()
+                parts.append(f"{column}: GIN {gin / mib:.1f} MiB + tsvector {size / mib:.1f} MiB")
+            table = c.execute(text("SELECT pg_total_relation_size('articles')")).scalar_one()
+            return "; ".join(parts) + f" (articles in all {table / mib:.1f} MiB)"
     # SQLite: the FTS5 shadow tables' pages (dbstat), outside SQLAlchemy's transaction.
     assert path is not None
     raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pairs = raw.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts_pairs%'").fetchone()[0]
     pages = raw.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'").fetchone()[0]
     raw.close()
-    total = path.stat().st_size
-    return f"FTS5 {pages / 2**20:.1f} MiB (database file {total / 2**20:.1f} MiB; the text is not stored twice)"
+    total, mib = path.stat().st_size, 2**20
+    return (
+        f"FTS5 {pages / mib:.1f} MiB: syllables {(pages - pairs) / mib:.1f}, word pairs {pairs / mib:.1f}"
+        f" (database file {total / mib:.1f} MiB; the text is not stored twice)"
+    )
 
 
 def like_statement(accented: str, newest: int | None = None) -> Select[Any]:
