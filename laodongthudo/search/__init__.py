@@ -3,7 +3,8 @@
     from laodongthudo.search import Searcher, SearchQuery
     hits = Searcher(engine).search(SearchQuery("cong doan hoang mai", section="hoat-dong", limit=10))
 
-The index is built and kept in step by the database itself (revision 0009_search); the command line is
+The indexes are built and kept in step by the database itself (revisions 0009_search, 0011_search_pairs).
+The command line:
 `python -m laodongthudo.search "QUERY" [--section S] [--since D] [--until D] [--entity NAME] [--limit N] [--json]`.
 """
 

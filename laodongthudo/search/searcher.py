@@ -45,7 +45,7 @@ _articles = ArticleRow.__table__
 _links = ArticleEntityRow.__table__
 _entities = EntityRow.__table__
 # Title matches count most, then the sapo, then the body (SQLite: the index's rank, bm25(10.0, 4.0, 1.0), set
-# by revision 0009_search; PostgreSQL: ts_rank's weights of D, C, B, A).
+# by revisions 0009_search and 0011_search_pairs; PostgreSQL: ts_rank's weights of D, C, B, A).
 PG_WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"
 _PG_CONFIG = literal_column(f"'{PG_CONFIG}'::regconfig")
 
