@@ -7,6 +7,7 @@ Every expected result is a brute-force scan of the stored titles, sapos and bodi
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -27,6 +28,7 @@ from laodongthudo.db import Store, downgrade, make_engine, upgrade
 from laodongthudo.db.migrate import alembic_config
 from laodongthudo.db.reading import open_for_reading
 from laodongthudo.db.searchindex import PG_DOCUMENT_COLUMN, PG_PAIRS_COLUMN, SQLITE_FTS_TABLE, SQLITE_PAIRS_TABLE
+from laodongthudo.db.types import HANOI
 from laodongthudo.items import Article
 from laodongthudo.search import QuerySyntaxError, Searcher, SearchHit, SearchQuery, fts5_expression
 from laodongthudo.urls import CANONICAL_ROOT
@@ -213,6 +215,22 @@ def test_words_typed_together_come_first(archive: Archive) -> None:
     assert tested == 3
 
 
+def test_newest_first(archive: Archive) -> None:
+    """`newest`: the same articles, the words as typed still first, each step by publication time, newest first."""
+    rows = {r["id"]: r for r in archive.rows()}
+    for query in ("hoàng mai", "doan vien", "cong doan hoang mai", "đoàn"):
+        best = archive.hits(query)
+        newest = archive.hits(query, newest=True)
+        assert {h.id for h in newest} == {h.id for h in best}, query
+        assert [h.exact for h in newest] == sorted((h.exact for h in newest), reverse=True), query
+        for exact in (True, False):
+            part = [h for h in newest if h.exact is exact]
+            assert {h.id for h in part} == {h.id for h in best if h.exact is exact}, query
+            keys = [(rows[h.id]["published_at"], h.id) for h in part]
+            assert keys == sorted(keys, reverse=True), query
+        assert archive.hits(query, limit=3, newest=True) == newest[:3], query
+
+
 def test_or_and_excluded_words(archive: Archive) -> None:
     rows = archive.rows()
     either = with_all_words(rows, ["hoàng"]) | with_all_words(rows, ["chương"])
@@ -285,6 +303,9 @@ def test_the_command_line(archive: Archive) -> None:
     assert listing.returncode == 0, listing.stderr
     first = archive.search("cong doan hoang mai", section="hoat-dong")[0]
     assert next(r for r in archive.rows() if r["id"] == first)["url"] in listing.stdout
+
+    newest = json.loads(run("cong doan hoang mai", "--json", "--newest", "--limit", "4").stdout)
+    assert [r["id"] for r in newest] == [h.id for h in archive.hits("công đoàn hoàng mai", limit=4, newest=True)]
 
     bad = run("doan", "--since", "1/1/2020")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
@@ -458,3 +479,39 @@ def test_searching_neither_waits_for_a_crawl_writing_nor_holds_it_up(tmp_path) -
     finally:
         reader.dispose()
         writer.dispose()
+
+
+def test_newest_first_over_many_matches(db_url: str) -> None:
+    """Enough matches that SQLite walks the date index (searcher._WALK_FROM_MATCHES), stored out of date order."""
+    rng = random.Random(7)
+    start = datetime(2020, 1, 1, 8, tzinfo=HANOI)
+    days = list(range(600))
+    rng.shuffle(days)
+    articles = [
+        Article(url=f"{CANONICAL_ROOT}/a-{i}.html", article_id=i, section="hoat-dong",
+                title=f"Tết sum vầy lần {i}" if i % 3 else f"Sum họp vui vầy, tết {i}",
+                body="Đoàn viên vui Tết." if i % 50 else "Hoàng Mai tặng quà đoàn viên.",
+                published_at=start + timedelta(days=day), content_hash=str(i))
+        for i, day in enumerate(days)
+    ]  # fmt: skip
+    with Store.open(db_url) as store:
+        store.write_batch(articles)
+    by_url = {a.url: a for a in articles}
+    archive = Archive(db_url, "", None)
+    ids = {row["url"]: row["id"] for row in stored_rows(db_url)}
+
+    def newest_of(selected: list[Article]) -> list[int]:
+        return [ids[a.url] for a in sorted(selected, key=lambda a: a.published_at, reverse=True)]
+
+    typed = [a for a in articles if "Tết sum vầy" in a.title]
+    assert len(typed) > 200  # the walk
+    hits = archive.hits("tet sum vay", limit=20, newest=True)
+    assert [h.id for h in hits] == newest_of(typed)[:20] and all(h.exact for h in hits)
+    few = [a for a in articles if "Hoàng Mai" in (a.body or "")]
+    assert [h.id for h in archive.hits("hoang mai", newest=True)] == newest_of(few)  # the sort
+    # Past the typed ones: the articles holding the words apart, newest first too.
+    everything = archive.hits("tet sum vay", newest=True)
+    assert [h.id for h in everything] == newest_of(typed) + newest_of([a for a in articles if a not in typed])
+    section = archive.hits("tet sum vay", newest=True, limit=5, since=(start + timedelta(days=100)).date())
+    assert [h.id for h in section] == newest_of([a for a in typed if by_url[a.url].published_at >= start
+                                                  + timedelta(days=100)])[:5]  # fmt: skip

@@ -52,6 +52,9 @@ def build_parser(default_url: str, default_limit: int) -> argparse.ArgumentParse
     parser.add_argument("--until", type=_day("--until"), help="last day, YYYY-MM-DD (Hanoi time, inclusive)")
     parser.add_argument("--entity", help="only articles naming this person, organisation or place")
     parser.add_argument("--limit", type=_positive, default=default_limit, help=f"results (default {default_limit})")
+    parser.add_argument(
+        "--newest", action="store_true", help="newest first instead of best first (the words as typed still first)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON array instead of text")
     parser.add_argument("--database", default=default_url, help="SQLAlchemy URL (default: DATABASE_URL)")
     return parser
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.since and args.until and args.since > args.until:
         print(f"error: --since {args.since} is after --until {args.until}", file=sys.stderr)
         return 2
-    query = SearchQuery(args.query, args.section, args.since, args.until, args.entity, args.limit)
+    query = SearchQuery(args.query, args.section, args.since, args.until, args.entity, args.limit, args.newest)
     engine = open_for_command(args.database)
     if isinstance(engine, int):
         return engine
