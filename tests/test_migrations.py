@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -140,6 +141,30 @@ def test_threads_of_one_process_can_upgrade_at_once(db_url: str) -> None:
 
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(migrate, range(3)))
+
+
+def test_connections_opening_a_new_sqlite_file_at_once_all_get_in(tmp_path: Path) -> None:
+    # The first connections to a new file race to switch it to WAL, and SQLite fails the loser at once
+    # ("database is locked", no busy wait). One race in a few hundred: so 300 new files, 8 threads each.
+    failures: list[str] = []
+    for number in range(300):
+        url = f"sqlite:///{tmp_path}/{number}.db"
+        ready = threading.Barrier(8)
+
+        def connect(_: int, url: str = url, ready: threading.Barrier = ready) -> None:
+            engine = make_engine(url)
+            ready.wait()
+            try:
+                with engine.connect() as connection:
+                    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            except Exception as error:  # noqa: BLE001 - collected, asserted below
+                failures.append(f"{number}.db: {error}")
+            finally:
+                engine.dispose()
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(connect, range(8)))
+    assert failures == []
 
 
 @pytest.mark.postgres

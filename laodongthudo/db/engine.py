@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,7 @@ def _sqlite_engine(url: URL, read_only: bool, **kwargs: Any) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cursor)
         cursor.close()
 
     begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
@@ -91,3 +93,21 @@ def _sqlite_engine(url: URL, read_only: bool, **kwargs: Any) -> Engine:
         connection.exec_driver_sql(begin)
 
     return engine
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (a no-op once it is: the mode is stored in the file).
+
+    On a new file, two connections switching at once can deadlock on the exclusive lock the switch needs;
+    SQLite then fails one at once with "database is locked" instead of calling its busy handler. So a
+    locked switch is retried here, for as long as the connection's busy timeout.
+    """
+    deadline = time.monotonic() + cursor.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.01)
