@@ -158,7 +158,7 @@ def test_connections_opening_a_new_sqlite_file_at_once_all_get_in(tmp_path: Path
                 with engine.connect() as connection:
                     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             except Exception as error:  # noqa: BLE001 - collected, asserted below
-                failures.append(f"{number}.db: {error}")
+                failures.append(f"{url}: {error}")
             finally:
                 engine.dispose()
 
