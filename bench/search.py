@@ -13,7 +13,10 @@ article of a replica of that size, entities left out (they play no part in a sea
   index of word pairs, then the syllable index to fill), then in quotes (a phrase), and as
   the LIKE a user would need instead (the text with its diacritics, in title, sapo or body): a scan for
   every match, and the 20 newest matches (LIKE may then stop early). Each query runs `--repeat` times, its
-  median time counts; the summary gives the median and 95th percentile over the 20 queries and the ratios.
+  median time counts; the summary gives the median and 95th percentile over the 20 queries and the ratios;
+- the floor: the first step's ranked index statement alone, on the driver's cursor (no SQLAlchemy, no rows
+  read, no snippets). No ranked search on that database can be faster; its ratio to the LIKE scan bounds
+  what any ranked search can reach there.
 """
 
 from __future__ import annotations
@@ -41,8 +44,17 @@ import _machine  # noqa: E402
 import _pg  # noqa: E402
 
 from laodongthudo.db import ArticleRow, Store, make_engine, upgrade  # noqa: E402
+from laodongthudo.db.searchindex import (  # noqa: E402
+    PG_CONFIG,
+    PG_DOCUMENT_COLUMN,
+    PG_PAIRS_COLUMN,
+    SQLITE_FTS_TABLE,
+    SQLITE_PAIRS_TABLE,
+)
 from laodongthudo.items import Article  # noqa: E402
 from laodongthudo.search import Searcher, SearchQuery  # noqa: E402
+from laodongthudo.search.query import fts5_expression, fts5_pairs_expression, pair_string, parse_query  # noqa: E402
+from laodongthudo.search.searcher import PG_WEIGHTS, PhraseStep  # noqa: E402
 from laodongthudo.textnorm import title_key  # noqa: E402
 from laodongthudo.urls import CANONICAL_ROOT  # noqa: E402
 from replica import build_site  # noqa: E402
@@ -147,6 +159,29 @@ def like_statement(accented: str, newest: int | None = None) -> Select[Any]:
     return statement
 
 
+def floor_statement(dialect: str, typed: str) -> tuple[str, tuple[str, ...]]:
+    """The statement of the search's first step, ranked, 20 rows, in the driver's parameter style."""
+    step = PhraseStep.of(parse_query(typed))
+    assert step is None or not (step.words or step.excluded), "the sampled queries are plain words"
+    if dialect == "sqlite":
+        if step:
+            table, match = SQLITE_PAIRS_TABLE, fts5_pairs_expression(step.phrases)
+        else:
+            table, match = SQLITE_FTS_TABLE, fts5_expression(typed)
+        return f"SELECT rowid, rank FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT 20", (match,)
+    if step:
+        column, parameters = PG_PAIRS_COLUMN, tuple(pair_string(term) for term in step.phrases)
+        tsquery = " && ".join(f"phraseto_tsquery('{PG_CONFIG}', laodongthudo_search_text(%s))" for _ in parameters)
+    else:
+        column, parameters = PG_DOCUMENT_COLUMN, (typed,)
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+    return (
+        f"SELECT id, ts_rank('{PG_WEIGHTS}', {column}, q) AS r FROM articles, ({tsquery}) AS t(q)"
+        f" WHERE {column} @@ q ORDER BY r DESC LIMIT 20",
+        parameters,
+    )
+
+
 def timed(call: Callable[[], int], repeat: int) -> tuple[float, int]:
     times, found = [], 0
     for _ in range(repeat):
@@ -170,10 +205,12 @@ class Timing:
     scan_hits: int
     newest: float  # LIKE: the 20 newest matches
     phrase: float  # search for the same words in quotes (a phrase)
+    floor: float  # the first step's ranked statement alone, on the driver's cursor
 
 
 def time_queries(engine: Engine, queries: list[tuple[str, str]], repeat: int) -> list[Timing]:
     searcher = Searcher(engine)
+    raw = engine.raw_connection()  # for the floor: the driver's own connection and cursor
     timings = []
     for typed, accented in queries:
 
@@ -184,23 +221,33 @@ def time_queries(engine: Engine, queries: list[tuple[str, str]], repeat: int) ->
             with engine.connect() as c:
                 return len(c.execute(like_statement(accented, newest)).all())
 
+        def floor(statement: tuple[str, tuple[str, ...]] = floor_statement(engine.dialect.name, typed)) -> int:
+            cursor = raw.cursor()
+            cursor.execute(*statement)
+            found = len(cursor.fetchall())
+            cursor.close()
+            return found
+
         search_time, hits = timed(search, repeat)
         scan_time, scan_hits = timed(like, repeat)
         newest_time, _ = timed(lambda: like(newest=20), repeat)  # noqa: B023 (called at once)
         phrase_time, _ = timed(lambda: search(f'"{typed}"'), repeat)  # noqa: B023
-        timings.append(Timing(typed, hits, search_time, scan_time, scan_hits, newest_time, phrase_time))
+        floor_time, _ = timed(floor, repeat)
+        timings.append(Timing(typed, hits, search_time, scan_time, scan_hits, newest_time, phrase_time, floor_time))
+    raw.rollback()
+    raw.close()
     return timings
 
 
 def show(timings: list[Timing]) -> None:
     header = ("query (typed without diacritics)", "hits", "search ms", "LIKE scan ms", "ratio", "LIKE newest 20",
-              "ratio", "phrase ms", "LIKE matches")  # fmt: skip
-    line = "  {:<44} {:>4} {:>9}  {:>12} {:>6}  {:>14} {:>6}  {:>9}  {}"
+              "ratio", "phrase ms", "floor ms", "LIKE matches")  # fmt: skip
+    line = "  {:<44} {:>4} {:>9}  {:>12} {:>6}  {:>14} {:>6}  {:>9}  {:>8}  {}"
     print(line.format(*header))
     for t in timings:
         print(line.format(t.query, t.hits, f"{t.search * 1e3:.2f}", f"{t.scan * 1e3:.2f}", f"{t.scan / t.search:.0f}x",
                           f"{t.newest * 1e3:.2f}", f"{t.newest / t.search:.1f}x", f"{t.phrase * 1e3:.2f}",
-                          t.scan_hits))  # fmt: skip
+                          f"{t.floor * 1e3:.2f}", t.scan_hits))  # fmt: skip
 
 
 def summary(name: str, search: list[float], like: list[float], pick: Callable[[list[float]], float]) -> str:
@@ -222,6 +269,7 @@ def measure(url: str, n: int, repeat: int, queries: list[tuple[str, str]], path:
         ("search vs LIKE scan", search, [t.scan for t in timings]),
         ("search vs LIKE newest 20", search, [t.newest for t in timings]),
         ('"phrase" search vs LIKE scan', phrase, [t.scan for t in timings]),
+        ("floor (ranked index statement alone) vs LIKE scan", [t.floor for t in timings], [t.scan for t in timings]),
     ):
         parts = (summary(n, fts, like, f) for n, f in (("median", statistics.median), ("p95", p95)))
         print(f"  {label}: " + "; ".join(parts))
