@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 import pytest
 from datasette.app import Datasette
 
-from laodongthudo.db import HANOI, Store
+from laodongthudo.db import HANOI, Store, make_engine
 from laodongthudo.items import Article
+from laodongthudo.search import Searcher, SearchQuery
 from tests.crawling import REPO
 
 METADATA = REPO / "datasette" / "metadata.json"
@@ -100,6 +101,19 @@ def test_the_search_query_ignores_diacritics(database: Path) -> None:
     assert "[Tết] [sum] [vầy]" in with_marks[0]["snippet"]
     assert len(canned(database, "search", q="đoàn viên")) == 3
     assert canned(database, "search", q='"vay sum"') == []
+
+
+def test_the_search_query_ranks_as_the_command_does(database: Path) -> None:
+    # Both steps: the words as typed, side by side (index of word pairs), then the others (syllable index).
+    engine = make_engine(f"sqlite:///{database}", read_only=True)
+    searcher = Searcher(engine)
+    steps = set()
+    for q in ("cau giay", "nam cau giay", "cau giay nam", "doan vien tham", "đoàn viên công đoàn", "yamaha", "tết"):
+        hits = searcher.search(SearchQuery(q, limit=50))
+        assert [r["url"] for r in canned(database, "search", q=q)] == [hit.url for hit in hits], q
+        steps |= {hit.exact for hit in hits}
+    engine.dispose()
+    assert steps == {True, False}
 
 
 def test_the_articles_table_search_box_uses_the_index(database: Path) -> None:
