@@ -176,7 +176,7 @@ def floor_statement(dialect: str, typed: str) -> tuple[str, tuple[str, ...]]:
         column, parameters = PG_DOCUMENT_COLUMN, (typed,)
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
     return (
-        f"SELECT id, ts_rank('{PG_WEIGHTS}', {column}, q) AS r FROM articles, ({tsquery}) AS t(q)"
+        f"SELECT id, ts_rank('{PG_WEIGHTS}', {column}, q) AS r FROM articles, (SELECT {tsquery} AS q) AS t"
         f" WHERE {column} @@ q ORDER BY r DESC LIMIT 20",
         parameters,
     )

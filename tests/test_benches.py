@@ -11,16 +11,18 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import URL
 
 from tests.crawling import REPO, crawl_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
-def run_bench(*args: str) -> str:
+def run_bench(*args: str, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
-        [sys.executable, *args], cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=240
-    )
+        [sys.executable, *args], cwd=REPO, env={**crawl_env(), **(env or {})}, capture_output=True, text=True,
+        timeout=240,
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     assert done.stdout.startswith("machine: "), done.stdout[:500]  # every report names its machine
@@ -37,6 +39,17 @@ def test_the_search_bench() -> None:
         assert re.search(rf"{re.escape(line)} [\d.]+ ms vs [\d.]+ ms: [\d.]+x", report), line
     rows = re.findall(r"^  \S.*\s\d+\s+[\d.]+\s+[\d.]+\s+\d+x\s", report, re.M)
     assert len(rows) == 23, report  # 20 queries, 3 worst cases
+
+
+@pytest.mark.postgres
+def test_the_search_bench_on_postgresql(pg_server: URL) -> None:
+    # Its own SQL (the floor) runs only there; on the tests' server (the bench would start a cluster of its own).
+    server = pg_server.render_as_string(hide_password=False)
+    report = run_bench("bench/search.py", "--articles", "300", "--repeat", "1", env={"LDTD_BENCH_PG_URL": server})
+    postgresql = report[report.index("\npostgresql: ") :]
+    assert re.search(r"postgresql: 3\d\d articles written in [\d.]+ s; index built in [\d.]+ s", postgresql)
+    assert re.search(r"floor \(ranked index statement alone\) vs LIKE scan: median [\d.]+ ms vs", postgresql)
+    assert len(re.findall(r"^  \S.*\s\d+\s+[\d.]+\s+[\d.]+\s+\d+x\s", postgresql, re.M)) == 23, postgresql
 
 
 def test_the_crawl_bench() -> None:
